@@ -1,0 +1,33 @@
+# Two entry points on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint typecheck pytest fuzz clean-venv
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	rm -rf out/seeds
+	$(BIN)/dedup clean seeds -o out/seeds
+	@echo "outputs: out/seeds/{documents,removed,clusters}.jsonl, out/seeds/report.json"
+
+test: $(STAMP) lint typecheck pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check dedup tests benchmarks
+	$(BIN)/ruff format --check dedup tests benchmarks
+
+typecheck: $(STAMP)
+	$(BIN)/mypy dedup
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest
+
+clean-venv:
+	rm -rf $(VENV)

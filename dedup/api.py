@@ -1,0 +1,99 @@
+"""The Python API: clean(), clean_records(), strip().
+
+>>> from dedup import Config, clean_records
+>>> result = clean_records([{"id": "a", "text": "Read more: elsewhere\\nA real line."}])
+>>> result.documents[0]["text"]
+'A real line.'
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from dedup.config import Config
+from dedup.documents import InputError
+from dedup.engines import make_engine
+from dedup.io.outdir import run_marker, write_outdir
+from dedup.io.readers import ErrorLog, iter_records, read_inputs
+from dedup.io.writers import dumps
+from dedup.pipeline import CleanResult, run_pipeline
+
+log = logging.getLogger(__name__)
+
+
+def clean_records(
+    records: Iterable[dict[str, Any]],
+    config: Config | None = None,
+    on_error: Callable[[InputError], None] | None = None,
+) -> CleanResult:
+    """Clean in-memory records (dicts with ``text`` and ``id`` fields); nothing is written."""
+    config = config or Config()
+    errors = ErrorLog(strict=config.run.strict, on_error=on_error)
+    engine = make_engine(config.run.engine, config.run.workers, quiet=True)
+    try:
+        docs = iter_records(records, config.input, errors)
+        return run_pipeline(docs, config, engine, errors)
+    finally:
+        engine.close()
+
+
+def clean(
+    inputs: Sequence[str],
+    outdir: str | Path | None,
+    config: Config | None = None,
+    *,
+    stdin: IO[bytes] | None = None,
+    stdout: IO[str] | None = None,
+    report_dir: str | Path | None = None,
+    on_error: Callable[[InputError], None] | None = None,
+) -> CleanResult:
+    """Clean files, directories or ``-`` (JSONL on stdin) and write OUTDIR.
+
+    ``outdir="-"`` streams cleaned documents as JSONL to ``stdout``; the other
+    files then go to ``report_dir`` when given. ``outdir=None`` writes nothing.
+    """
+    config = config or Config()
+    errors = ErrorLog(strict=config.run.strict, on_error=on_error)
+    engine = make_engine(config.run.engine, config.run.workers, quiet=config.run.quiet)
+    try:
+        docs = read_inputs(inputs, config.input, errors, stdin=stdin)
+        if outdir is None:
+            return run_pipeline(docs, config, engine, errors, inputs)
+        if str(outdir) == "-":
+            result = run_pipeline(docs, config, engine, errors, inputs)
+            out = stdout if stdout is not None else sys.stdout
+            for record in result.documents:
+                out.write(dumps(record))
+                out.write("\n")
+            out.flush()
+            if report_dir is not None:
+                target = Path(report_dir)
+                with run_marker(target):
+                    write_outdir(target, None, result.removed, result.clusters, result.report)
+            return result
+        target = Path(outdir)
+        with run_marker(target):
+            result = run_pipeline(docs, config, engine, errors, inputs)
+            write_outdir(target, result.documents, result.removed, result.clusters, result.report)
+        return result
+    finally:
+        engine.close()
+
+
+def strip_config(config: Config | None = None) -> Config:
+    """The config for boilerplate-only runs: both dedup levels off."""
+    return (config or Config()).replace(document={"enabled": False}, passage={"enabled": False})
+
+
+def strip(
+    inputs: Sequence[str],
+    outdir: str | Path | None,
+    config: Config | None = None,
+    **kwargs: Any,
+) -> CleanResult:
+    """Boilerplate removal only (no deduplication); same outputs as :func:`clean`."""
+    return clean(inputs, outdir, strip_config(config), **kwargs)

@@ -1,0 +1,252 @@
+"""Command line: argument parsing only; the work is done by the API.
+
+Exit codes:
+  0  success (bad input records, if any, were reported and skipped)
+  1  a bad input record under --strict, or the run failed
+  2  usage or configuration error
+  3  an output file could not be written
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from dedup.api import clean, strip_config
+from dedup.config import Config, ConfigError
+from dedup.documents import InputError
+from dedup.io.readers import InputFatalError
+from dedup.pipeline import CleanResult
+from dedup.version import __version__
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="INPUT",
+        help="directories, .txt/.html/.jsonl[.gz]/.parquet files, or - for JSONL on stdin",
+    )
+    p.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OUTDIR",
+        help="output directory, or - to stream cleaned documents as JSONL to stdout",
+    )
+    p.add_argument("--config", metavar="TOML", help="a dedup.toml file (see README)")
+    p.add_argument("--text-field", help="JSONL/Parquet field holding the text (default: text)")
+    p.add_argument("--id-field", help="JSONL/Parquet field holding the document id (default: id)")
+    p.add_argument(
+        "--report-dir",
+        metavar="DIR",
+        help="with -o -: where removed.jsonl, clusters.jsonl and report.json go",
+    )
+    p.add_argument("--workers", type=int, help="worker processes (default: all cores)")
+    p.add_argument("--engine", choices=["local", "ray"], help="execution engine (default: local)")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        default=None,
+        help="fail on the first bad input record (exit code 1)",
+    )
+    p.add_argument(
+        "--quiet", action="store_true", default=None, help="no progress bars and no summary"
+    )
+    p.add_argument("--no-boilerplate", action="store_true", help="skip boilerplate removal")
+    p.add_argument(
+        "--no-templates",
+        action="store_true",
+        help="do not learn site-template lines from the corpus",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dedup",
+        description="Strip boilerplate and remove near-duplicate documents and passages "
+        "from scraped text, with an account of every character removed.",
+    )
+    parser.add_argument("--version", action="version", version=f"dedup {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    pc = sub.add_parser(
+        "clean",
+        help="strip boilerplate and remove near-duplicates",
+        description="Strip boilerplate, drop near-duplicate documents, cut "
+        "near-duplicate passages; write documents.jsonl, removed.jsonl, "
+        "clusters.jsonl and report.json into OUTDIR.",
+    )
+    _common(pc)
+    pc.add_argument("--threshold", type=float, help="document-level Jaccard threshold (0.8)")
+    pc.add_argument(
+        "--passage",
+        choices=["sentence", "paragraph", "window"],
+        help="passage unit (default: sentence)",
+    )
+    pc.add_argument("--passage-threshold", type=float, help="passage Jaccard threshold")
+    pc.add_argument("--min-tokens", type=int, help="shortest passage (words) that may cluster")
+    pc.add_argument(
+        "--policy",
+        choices=["first", "longest", "most_complete", "earliest", "source_priority"],
+        help="which copy of a cluster is kept (default: first)",
+    )
+    pc.add_argument("--no-document", action="store_true", help="skip document-level dedup")
+    pc.add_argument("--no-passage", action="store_true", help="skip passage-level dedup")
+
+    ps = sub.add_parser(
+        "strip",
+        help="boilerplate removal only",
+        description="Remove boilerplate only (no deduplication).",
+    )
+    _common(ps)
+    ps.add_argument(
+        "--explain",
+        action="store_true",
+        help="print every line with its label and reason instead of writing files",
+    )
+    # --explain needs no OUTDIR; relax the requirement for it below.
+    for action in ps._actions:
+        if action.dest == "output":
+            action.required = False
+
+    pe = sub.add_parser(
+        "eval",
+        help="score clusters or removed spans against gold labels",
+        description="Cluster and boilerplate quality metrics against gold.",
+    )
+    from dedup.evaluate import add_eval_arguments
+
+    add_eval_arguments(pe)
+    return parser
+
+
+def config_from_args(args: argparse.Namespace) -> Config:
+    """Defaults, then the TOML file, then command-line flags."""
+    config = Config.from_toml(args.config) if getattr(args, "config", None) else Config()
+    changes: dict[str, dict[str, Any]] = {}
+
+    def put(section: str, key: str, value: Any) -> None:
+        if value is not None:
+            changes.setdefault(section, {})[key] = value
+
+    put("input", "text_field", args.text_field)
+    put("input", "id_field", args.id_field)
+    put("run", "workers", args.workers)
+    put("run", "engine", args.engine)
+    put("run", "strict", args.strict)
+    put("run", "quiet", args.quiet)
+    if args.no_boilerplate:
+        put("boilerplate", "enabled", False)
+    if args.no_templates:
+        put("boilerplate", "templates", False)
+    if args.command == "clean":
+        put("document", "threshold", args.threshold)
+        put("passage", "unit", args.passage)
+        put("passage", "threshold", args.passage_threshold)
+        put("passage", "min_tokens", args.min_tokens)
+        put("canonical", "policy", args.policy)
+        if args.no_document:
+            put("document", "enabled", False)
+        if args.no_passage:
+            put("passage", "enabled", False)
+    config = config.replace(**changes) if changes else config
+    return strip_config(config) if args.command == "strip" else config
+
+
+def _print_error(err: InputError) -> None:
+    print(f"dedup: bad input: {err}", file=sys.stderr)
+
+
+def summary(result: CleanResult) -> str:
+    """A short human summary of a run (for `make demo` and the terminal)."""
+    r = result.report
+    d = r["documents"]
+    lines = [
+        f"documents: {d['in']} in, {d['out']} out "
+        f"({d['dropped_duplicate']} dropped as duplicates, {d['bad_input_errors']} bad input)",
+    ]
+    by_reason = r["removed"]["by_reason"]
+    if by_reason:
+        lines.append("removed:")
+        for key, v in by_reason.items():
+            kind, reason = key.split(":", 1)
+            lines.append(f"  {kind:<20} {reason:<18} {v['records']:>6} spans {v['chars']:>9} chars")
+    c = r["clusters"]
+    lines.append(f"clusters: {c['document']} document-level, {c['passage']} passage-level")
+    return "\n".join(lines)
+
+
+def _run_explain(args: argparse.Namespace, config: Config) -> int:
+    from dedup.boilerplate import classify_text, explain_lines
+    from dedup.io.readers import ErrorLog, read_inputs
+
+    errors = ErrorLog(strict=config.run.strict, on_error=_print_error)
+    for doc in read_inputs(args.inputs, config.input, errors):
+        text = doc.text
+        if doc.html:
+            from dedup.boilerplate import extract_html
+
+            text = extract_html(text, config.boilerplate, url=doc.fields.get("url"))
+        print(f"=== {doc.doc_id}")
+        print(explain_lines(classify_text(text, config.boilerplate, None, doc.site)))
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    logging.basicConfig(level=logging.ERROR, format="dedup: %(message)s")
+    if args.command == "eval":
+        from dedup.evaluate import main_eval
+
+        return main_eval(args)
+    try:
+        config = config_from_args(args)
+    except ConfigError as exc:
+        print(f"dedup: configuration error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if args.command == "strip" and args.explain:
+        try:
+            return _run_explain(args, config)
+        except InputFatalError as exc:
+            print(f"dedup: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+    if not args.output:
+        parser.error("the following arguments are required: -o/--output")
+    if args.report_dir and args.output != "-":
+        parser.error("--report-dir only applies with -o - (stdout)")
+    try:
+        result = clean(
+            args.inputs,
+            args.output,
+            config,
+            report_dir=args.report_dir,
+            on_error=_print_error,
+        )
+    except InputFatalError as exc:
+        print(f"dedup: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except ConfigError as exc:
+        print(f"dedup: configuration error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except OSError as exc:
+        target = Path(args.output)
+        print(f"dedup: cannot write output in {target}: {exc}", file=sys.stderr)
+        return EXIT_OUTPUT
+    if not config.run.quiet:
+        print(summary(result), file=sys.stderr)
+    return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,286 @@
+"""One typed configuration for the CLI, the Python API and TOML files.
+
+A TOML file mirrors the sections below::
+
+    [minhash]
+    num_perm = 128
+    [document]
+    threshold = 0.8
+    [passage]
+    unit = "sentence"
+
+Every value is checked on load; a bad value raises :class:`ConfigError` with
+the section, the key and what is allowed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+
+class ConfigError(ValueError):
+    """A configuration value that cannot be used; the message says which and why."""
+
+
+@dataclass
+class InputConfig:
+    text_field: str = "text"
+    id_field: str = "id"
+    # Fields used by site-template learning and canonical policies when present.
+    url_field: str = "url"
+    date_field: str = "date"
+    # Documents larger than this many characters are reported and skipped.
+    max_chars: int = 50_000_000
+
+
+@dataclass
+class BoilerplateConfig:
+    enabled: bool = True
+    # Reason codes to switch off, e.g. ["age_stamp"].
+    disabled_rules: list[str] = field(default_factory=list)
+    # Site-template learning: a normalised line is template when it occurs on at
+    # least `template_min_pages` pages of one site and on at least
+    # `template_min_share` of that site's pages.
+    templates: bool = True
+    template_min_pages: int = 3
+    template_min_share: float = 0.3
+    # Lines longer than this many words are never template (syndicated prose is
+    # left to near-duplicate detection).
+    template_max_words: int = 25
+    # HTML extraction (trafilatura).
+    html_favor_precision: bool = True
+    html_include_comments: bool = False
+    html_include_tables: bool = True
+    html_timeout_s: float = 30.0
+    # Timeout for any one regex match, seconds.
+    regex_timeout_s: float = 1.0
+
+
+@dataclass
+class MinHashConfig:
+    num_perm: int = 128
+    seed: int = 1
+    # "word" n-grams over \w+ tokens, or "char" n-grams over normalised text.
+    shingle: str = "word"
+    # "fast" (default) or "datasketch" (values equal datasketch.MinHash).
+    scheme: str = "fast"
+
+
+@dataclass
+class DocumentDedupConfig:
+    enabled: bool = True
+    ngram: int = 5
+    threshold: float = 0.8
+    # Explicit LSH shape; both 0 = derived from the threshold.
+    bands: int = 0
+    rows: int = 0
+    # "exact" Jaccard over shingle sets, or "estimate" from signatures.
+    verify: str = "exact"
+
+
+@dataclass
+class PassageDedupConfig:
+    enabled: bool = True
+    # "sentence", "paragraph" or "window" (k consecutive sentences).
+    unit: str = "sentence"
+    window: int = 3
+    ngram: int = 3
+    threshold: float = 0.6
+    # A passage whose shingles are this share contained in a longer one matches it.
+    containment: float = 0.85
+    # Passages with fewer word tokens than this never cluster ("He said.").
+    min_tokens: int = 10
+    bands: int = 0
+    rows: int = 0
+    language: str = "en"
+
+
+@dataclass
+class CanonicalConfig:
+    # first | longest | most_complete | earliest | source_priority
+    policy: str = "first"
+    source_priority: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RunConfig:
+    workers: int = 0  # 0 = all cores
+    engine: str = "local"
+    ray_address: str | None = None
+    strict: bool = False
+    quiet: bool = False
+    resume: bool = False
+
+
+@dataclass
+class Config:
+    input: InputConfig = field(default_factory=InputConfig)
+    boilerplate: BoilerplateConfig = field(default_factory=BoilerplateConfig)
+    minhash: MinHashConfig = field(default_factory=MinHashConfig)
+    document: DocumentDedupConfig = field(default_factory=DocumentDedupConfig)
+    passage: PassageDedupConfig = field(default_factory=PassageDedupConfig)
+    canonical: CanonicalConfig = field(default_factory=CanonicalConfig)
+    run: RunConfig = field(default_factory=RunConfig)
+
+    def __post_init__(self) -> None:
+        self.validate()
+
+    # ------------------------------------------------------------------ loading
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], where: str = "config") -> Config:
+        """Build a Config from nested dicts, rejecting unknown sections and keys.
+
+        >>> Config.from_dict({"document": {"threshold": 0.9}}).document.threshold
+        0.9
+        >>> Config.from_dict({"documnet": {}})  # doctest: +ELLIPSIS
+        Traceback (most recent call last):
+        ...
+        dedup.config.ConfigError: config: unknown section [documnet]; known: input, ...
+        """
+        sections = {f.name: f for f in dataclasses.fields(cls)}
+        kwargs: dict[str, Any] = {}
+        for name, values in data.items():
+            if name not in sections:
+                known = ", ".join(sections)
+                raise ConfigError(f"{where}: unknown section [{name}]; known: {known}")
+            if not isinstance(values, dict):
+                raise ConfigError(f"{where}: [{name}] must be a table of keys")
+            section_cls = _section_type(name)
+            kwargs[name] = _build_section(section_cls, name, values, where)
+        return cls(**kwargs)
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Config:
+        p = Path(path)
+        try:
+            data = tomllib.loads(p.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{p}: config file not found") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{p}: not valid TOML: {exc}") from None
+        return cls.from_dict(data, where=str(p))
+
+    def replace(self, **sections: dict[str, Any]) -> Config:
+        """A copy with some keys of some sections changed.
+
+        >>> Config().replace(passage={"unit": "paragraph"}).passage.unit
+        'paragraph'
+        """
+        data = self.to_dict()
+        for name, values in sections.items():
+            if name not in data:
+                raise ConfigError(f"unknown section [{name}]")
+            data[name].update(values)
+        return Config.from_dict(data)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    # --------------------------------------------------------------- validation
+    def validate(self) -> None:
+        def need(ok: bool, key: str, what: str) -> None:
+            if not ok:
+                raise ConfigError(f"[{key.split('.')[0]}] {key.split('.', 1)[1]}: {what}")
+
+        mh, doc, pas = self.minhash, self.document, self.passage
+        need(mh.num_perm >= 2, "minhash.num_perm", "must be at least 2")
+        need(mh.shingle in ("word", "char"), "minhash.shingle", "must be 'word' or 'char'")
+        need(
+            mh.scheme in ("fast", "datasketch"), "minhash.scheme", "must be 'fast' or 'datasketch'"
+        )
+        for name, sec in (("document", doc), ("passage", pas)):
+            need(0.0 < sec.threshold <= 1.0, f"{name}.threshold", "must be in (0, 1]")
+            need(sec.ngram >= 1, f"{name}.ngram", "must be at least 1")
+            need(sec.bands >= 0 and sec.rows >= 0, f"{name}.bands", "must not be negative")
+            need(
+                (sec.bands == 0) == (sec.rows == 0),
+                f"{name}.bands",
+                "set both bands and rows, or neither (then they follow from the threshold)",
+            )
+            need(
+                sec.bands * sec.rows <= mh.num_perm,
+                f"{name}.bands",
+                f"bands x rows ({sec.bands * sec.rows}) exceeds minhash.num_perm ({mh.num_perm})",
+            )
+        need(
+            doc.verify in ("exact", "estimate"), "document.verify", "must be 'exact' or 'estimate'"
+        )
+        need(
+            pas.unit in ("sentence", "paragraph", "window"),
+            "passage.unit",
+            "must be 'sentence', 'paragraph' or 'window'",
+        )
+        need(pas.window >= 1, "passage.window", "must be at least 1")
+        need(pas.min_tokens >= 1, "passage.min_tokens", "must be at least 1")
+        need(0.0 < pas.containment <= 1.0, "passage.containment", "must be in (0, 1]")
+        policies = ("first", "longest", "most_complete", "earliest", "source_priority")
+        need(
+            self.canonical.policy in policies,
+            "canonical.policy",
+            "must be one of " + ", ".join(policies),
+        )
+        need(self.run.workers >= 0, "run.workers", "must be 0 (all cores) or more")
+        need(self.run.engine in ("local", "ray"), "run.engine", "must be 'local' or 'ray'")
+        bp = self.boilerplate
+        need(bp.template_min_pages >= 2, "boilerplate.template_min_pages", "must be at least 2")
+        need(
+            0.0 < bp.template_min_share <= 1.0,
+            "boilerplate.template_min_share",
+            "must be in (0, 1]",
+        )
+        need(self.input.max_chars > 0, "input.max_chars", "must be positive")
+
+
+_SECTIONS: dict[str, type] = {
+    "input": InputConfig,
+    "boilerplate": BoilerplateConfig,
+    "minhash": MinHashConfig,
+    "document": DocumentDedupConfig,
+    "passage": PassageDedupConfig,
+    "canonical": CanonicalConfig,
+    "run": RunConfig,
+}
+
+
+def _section_type(name: str) -> type:
+    return _SECTIONS[name]
+
+
+def _build_section(section_cls: type, name: str, values: dict[str, Any], where: str) -> Any:
+    known = {f.name: f for f in dataclasses.fields(section_cls)}
+    default = section_cls()
+    for key, value in values.items():
+        if key not in known:
+            raise ConfigError(
+                f"{where}: unknown key {key!r} in [{name}]; known: {', '.join(known)}"
+            )
+        expected = getattr(default, key)
+        if not _type_ok(expected, value, known[key].type):
+            raise ConfigError(
+                f"{where}: [{name}] {key} = {value!r} has the wrong type; "
+                f"expected {type(expected).__name__ if expected is not None else 'a string'}"
+            )
+    return section_cls(**values)
+
+
+def _type_ok(default: Any, value: Any, annotation: Any) -> bool:
+    if default is None:
+        return value is None or isinstance(value, str)
+    if isinstance(default, bool):
+        return isinstance(value, bool)
+    if isinstance(default, int):
+        return isinstance(value, int) and not isinstance(value, bool)
+    if isinstance(default, float):
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if isinstance(default, list):
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    return isinstance(value, type(default))

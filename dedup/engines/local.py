@@ -1,0 +1,69 @@
+"""Local engine: this process, or a pool of worker processes on this machine."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import TypeVar
+
+from tqdm import tqdm
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+# Below this many items a pool costs more than it saves.
+_MIN_PARALLEL_ITEMS = 64
+
+
+class LocalEngine:
+    """Runs a stage in-process (``workers=1``) or over a process pool.
+
+    ``workers=0`` means one per core. Results are returned in input order
+    (``Executor.map`` preserves it), so output does not depend on the count.
+    """
+
+    def __init__(self, workers: int = 0, quiet: bool = True) -> None:
+        self.workers = workers if workers > 0 else (os.cpu_count() or 1)
+        self.quiet = quiet
+        self._pool: ProcessPoolExecutor | None = None
+
+    def _progress(self, total: int, desc: str) -> tqdm:
+        return tqdm(
+            total=total,
+            desc=desc,
+            unit="item",
+            disable=self.quiet or not sys.stderr.isatty(),
+            leave=False,
+        )
+
+    def map(self, fn: Callable[[T], R], items: Sequence[T], desc: str = "") -> list[R]:
+        results: list[R] = []
+        with self._progress(len(items), desc) as bar:
+            if self.workers == 1 or len(items) < _MIN_PARALLEL_ITEMS:
+                for item in items:
+                    results.append(fn(item))
+                    bar.update(1)
+                return results
+            if self._pool is None:
+                self._pool = ProcessPoolExecutor(max_workers=self.workers)
+            chunk = max(1, min(256, len(items) // (self.workers * 8)))
+            for res in self._pool.map(fn, items, chunksize=chunk):
+                results.append(res)
+                bar.update(1)
+        return results
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+    def __enter__(self) -> LocalEngine:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,127 @@
+"""Apply removals to a text so that what is left reads cleanly.
+
+Cutting spans out of prose leaves debris: doubled spaces, lines that are now
+empty, runs of blank lines. :func:`apply_cuts` deletes the spans and then only
+touches whitespace, so the accounting invariant holds exactly:
+``squash(delete(text, spans)) == squash(apply_cuts(text, spans))``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+
+def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sort spans and merge those that overlap or touch.
+
+    >>> merge_spans([(5, 8), (0, 2), (2, 3), (7, 9)])
+    [(0, 3), (5, 9)]
+    """
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if e <= s:
+            continue
+        if out and s <= out[-1][1]:
+            if e > out[-1][1]:
+                out[-1] = (out[-1][0], e)
+        else:
+            out.append((s, e))
+    return out
+
+
+def subtract_spans(
+    span: tuple[int, int], taken: Sequence[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """The parts of ``span`` not covered by the sorted, merged ``taken`` spans.
+
+    >>> subtract_spans((0, 10), [(2, 4), (6, 7)])
+    [(0, 2), (4, 6), (7, 10)]
+    """
+    s, e = span
+    out: list[tuple[int, int]] = []
+    for ts, te in taken:
+        if te <= s or ts >= e:
+            continue
+        if ts > s:
+            out.append((s, ts))
+        s = max(s, te)
+        if s >= e:
+            break
+    if s < e:
+        out.append((s, e))
+    return out
+
+
+def delete_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """``text`` with the spans deleted and nothing else changed.
+
+    >>> delete_spans("abcdef", [(1, 2), (3, 5)])
+    'acf'
+    """
+    parts: list[str] = []
+    pos = 0
+    for s, e in merge_spans(spans):
+        parts.append(text[pos:s])
+        pos = e
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
+def squash(text: str) -> str:
+    """Whitespace-insensitive form used by the accounting invariant.
+
+    >>> squash("  a \\n\\n b  ")
+    'a b'
+    """
+    return " ".join(text.split())
+
+
+def apply_cuts(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """Delete ``spans`` from ``text`` and tidy the whitespace they leave.
+
+    After deletion, a line that is empty because its content was cut goes
+    away with its line break; a line that was blank in the original (a
+    paragraph break) survives as one blank line between kept lines; inside a
+    line, runs of whitespace left by a cut collapse to one space. A cut that
+    spans a line break joins the two lines, as plain deletion would.
+
+    >>> apply_cuts("Keep this. Drop this. Keep that.", [(11, 21)])
+    'Keep this. Keep that.'
+    >>> apply_cuts("Title\\nRead more: x\\nBody.", [(6, 19)])
+    'Title\\nBody.'
+    >>> apply_cuts("A.\\n\\nB. C.\\n\\n\\nD.", [(4, 6)])
+    'A.\\n\\nC.\\n\\nD.'
+    >>> apply_cuts("Only boilerplate", [(0, 16)])
+    ''
+    """
+    # Kept pieces, and for every newline kept, its position in the original.
+    pieces: list[str] = []
+    newline_at: list[int] = []
+    pos = 0
+    for s, e in [*merge_spans(spans), (len(text), len(text))]:
+        if s > pos:
+            piece = text[pos:s]
+            pieces.append(piece)
+            i = piece.find("\n")
+            while i >= 0:
+                newline_at.append(pos + i)
+                i = piece.find("\n", i + 1)
+        pos = max(pos, e)
+    lines = "".join(pieces).split("\n")
+    out: list[str] = []
+    blank_before = False
+    for n, line in enumerate(lines):
+        kept = " ".join(line.split())
+        if kept:
+            if blank_before and out:
+                out.append("")
+            blank_before = False
+            out.append(kept)
+            continue
+        # An empty line between two kept newlines that were adjacent (only
+        # whitespace between them) in the original is a paragraph break.
+        if 0 < n < len(lines) - 1:
+            a, b = newline_at[n - 1], newline_at[n]
+            if not text[a + 1 : b].strip():
+                blank_before = True
+    return "\n".join(out)

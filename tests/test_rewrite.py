@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from dedup.rewrite import apply_cuts, delete_spans, merge_spans, squash, subtract_spans
+
+texts = st.text(alphabet=st.sampled_from(list("ab .,\n“”")), max_size=80)
+
+
+@st.composite
+def text_and_spans(draw):
+    text = draw(texts)
+    n = len(text)
+    spans = draw(
+        st.lists(st.tuples(st.integers(0, n), st.integers(0, n)).map(sorted), max_size=6)
+    )
+    return text, [tuple(s) for s in spans]
+
+
+@given(text_and_spans())
+def test_apply_cuts_only_changes_whitespace(case):
+    text, spans = case
+    assert squash(apply_cuts(text, spans)) == squash(delete_spans(text, spans))
+
+
+@given(text_and_spans())
+def test_apply_cuts_leaves_no_debris(case):
+    text, spans = case
+    out = apply_cuts(text, spans)
+    assert "  " not in out
+    assert "\n\n\n" not in out
+    assert out == out.strip()
+    for line in out.split("\n"):
+        assert line == line.strip()
+
+
+@given(st.lists(st.tuples(st.integers(0, 50), st.integers(0, 50)).map(sorted), max_size=8))
+def test_merge_spans_is_sorted_disjoint_and_covers_the_same_points(spans):
+    merged = merge_spans(tuple(s) for s in spans)
+    for (a, b), (c, _) in zip(merged, merged[1:]):
+        assert b < c
+    covered = {i for s, e in spans for i in range(s, e)}
+    assert covered == {i for s, e in merged for i in range(s, e)}
+
+
+@given(
+    st.tuples(st.integers(0, 40), st.integers(0, 40)).map(sorted),
+    st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)).map(sorted), max_size=5),
+)
+def test_subtract_spans(span, taken):
+    merged = merge_spans(tuple(t) for t in taken)
+    pieces = subtract_spans(tuple(span), merged)
+    expect = {i for i in range(*span)} - {i for s, e in merged for i in range(s, e)}
+    assert {i for s, e in pieces for i in range(s, e)} == expect
+
+
+def test_cut_line_takes_its_line_break_but_keeps_paragraph_breaks():
+    text = "Title\nRead more: elsewhere\nBody one.\n\nBody two."
+    start = text.index("Read")
+    end = text.index("\nBody one")
+    assert apply_cuts(text, [(start, end)]) == "Title\nBody one.\n\nBody two."
