@@ -226,7 +226,7 @@ def _passage_units(state: _DocState, config: Config) -> list[tuple[int, int]]:
             units.extend(window_spans(sents, pc.window, text))
         else:
             units.extend(sents)
-    return [(s, e) for s, e in units if word_count(text[s:e]) >= pc.min_tokens]
+    return [(s, e) for s, e in units if word_count(text[s:e], cjk_chars=True) >= pc.min_tokens]
 
 
 def passage_stage(
