@@ -94,11 +94,15 @@ class PassageDedupConfig:
     unit: str = "sentence"
     window: int = 3
     ngram: int = 3
-    threshold: float = 0.6
+    threshold: float = 0.5
     # A passage whose shingles are this share contained in a longer one matches it.
-    containment: float = 0.85
+    containment: float = 0.8
     # Passages with fewer word tokens than this never cluster ("He said.").
     min_tokens: int = 10
+    # The LSH band shape is derived from this lower threshold, so that a short
+    # passage contained in a longer one (low Jaccard, high containment) still
+    # becomes a candidate; verification then applies threshold/containment.
+    lsh_threshold: float = 0.4
     bands: int = 0
     rows: int = 0
     language: str = "en"
@@ -222,6 +226,7 @@ class Config:
         need(pas.window >= 1, "passage.window", "must be at least 1")
         need(pas.min_tokens >= 1, "passage.min_tokens", "must be at least 1")
         need(0.0 < pas.containment <= 1.0, "passage.containment", "must be in (0, 1]")
+        need(0.0 < pas.lsh_threshold < 1.0, "passage.lsh_threshold", "must be in (0, 1)")
         policies = ("first", "longest", "most_complete", "earliest", "source_priority")
         need(
             self.canonical.policy in policies,

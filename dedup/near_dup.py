@@ -67,7 +67,8 @@ def lsh_shape(threshold: float, num_perm: int, bands: int = 0, rows: int = 0) ->
     """The explicit override when given, else bands x rows derived from the threshold."""
     if bands and rows:
         return LshShape(bands, rows)
-    b, r = optimal_params(threshold, num_perm)
+    # A threshold of 1.0 (exact copies only) has no FN area; take the shape for 0.99.
+    b, r = optimal_params(min(threshold, 0.99), num_perm)
     return LshShape(b, r)
 
 

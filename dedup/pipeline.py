@@ -234,7 +234,7 @@ def passage_stage(
 ) -> tuple[list[Cluster], list[tuple[int, int, int]], LshShape]:
     """Cluster passages of the surviving documents; cut every copy but the keeper."""
     pc = config.passage
-    shape = lsh_shape(pc.threshold, config.minhash.num_perm, pc.bands, pc.rows)
+    shape = lsh_shape(pc.lsh_threshold, config.minhash.num_perm, pc.bands, pc.rows)
     if not pc.enabled:
         return [], [], shape
     units: list[tuple[int, int, int]] = []  # state index, start, end

@@ -8,6 +8,7 @@ touches whitespace, so the accounting invariant holds exactly:
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 
 
@@ -68,12 +69,16 @@ def delete_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
 
 
 def squash(text: str) -> str:
-    """Whitespace-insensitive form used by the accounting invariant.
+    """The form the accounting invariant compares: every whitespace run removed.
 
-    >>> squash("  a \\n\\n b  ")
-    'a b'
+    Tidying after a cut only ever changes whitespace (collapses runs, drops
+    emptied lines, closes the gap a cut leaves inside quotes), so the output
+    text and the original minus its removed spans are equal in this form.
+
+    >>> squash("  a \\n\\n b  “ c”")
+    'ab“c”'
     """
-    return " ".join(text.split())
+    return "".join(text.split())
 
 
 def apply_cuts(text: str, spans: Iterable[tuple[int, int]]) -> str:
@@ -94,24 +99,35 @@ def apply_cuts(text: str, spans: Iterable[tuple[int, int]]) -> str:
     >>> apply_cuts("Only boilerplate", [(0, 16)])
     ''
     """
-    # Kept pieces, and for every newline kept, its position in the original.
+    # Kept pieces, and for every newline kept, its position in the original;
+    # `joins` are the positions in the joined text where something was cut.
     pieces: list[str] = []
     newline_at: list[int] = []
+    joins: list[int] = []
     pos = 0
+    length = 0
     for s, e in [*merge_spans(spans), (len(text), len(text))]:
         if s > pos:
             piece = text[pos:s]
             pieces.append(piece)
+            length += len(piece)
             i = piece.find("\n")
             while i >= 0:
                 newline_at.append(pos + i)
                 i = piece.find("\n", i + 1)
+        if e > s:
+            joins.append(length)
         pos = max(pos, e)
     lines = "".join(pieces).split("\n")
     out: list[str] = []
     blank_before = False
+    line_start = 0
     for n, line in enumerate(lines):
+        line_end = line_start + len(line)
         kept = " ".join(line.split())
+        if kept and _cut_inside(joins, line_start, line_end):
+            kept = _close_quote_gaps(kept)
+        line_start = line_end + 1
         if kept:
             if blank_before and out:
                 out.append("")
@@ -125,3 +141,31 @@ def apply_cuts(text: str, spans: Iterable[tuple[int, int]]) -> str:
             if not text[a + 1 : b].strip():
                 blank_before = True
     return "\n".join(out)
+
+
+def _cut_inside(joins: list[int], start: int, end: int) -> bool:
+    i = bisect.bisect_left(joins, start)
+    return i < len(joins) and joins[i] <= end
+
+
+_OPENERS = "“‘«„(["
+_CLOSERS = "”’»)]"
+
+
+def _close_quote_gaps(line: str) -> str:
+    """Remove the space a cut leaves inside quotes or brackets.
+
+    Cutting the first sentence of ``“A. B.”`` leaves ``“ B.”``; the space after
+    the opening mark is debris, not text.
+
+    >>> _close_quote_gaps("He said: “ Fine. ” Then left ( quietly ).")
+    'He said: “Fine.” Then left (quietly).'
+    """
+    chars: list[str] = []
+    for i, ch in enumerate(line):
+        if ch == " " and chars and chars[-1] in _OPENERS:
+            continue
+        if ch == " " and i + 1 < len(line) and line[i + 1] in _CLOSERS:
+            continue
+        chars.append(ch)
+    return "".join(chars)

@@ -46,13 +46,17 @@ def test_same_input_twice_gives_byte_identical_files(tmp_path: Path):
 
 def test_pipeline_step_stdin_to_stdout(tmp_path: Path):
     records = [
-        {"id": "a", "text": "Read more: elsewhere\nA real sentence with enough words to count.",
-         "lang": "en"},
+        {
+            "id": "a",
+            "text": "Read more: elsewhere\nA real sentence with enough words to count.",
+            "lang": "en",
+        },
         {"id": "b", "text": "Another real document about something quite different here."},
     ]
     data = "".join(json.dumps(r) + "\n" for r in records).encode()
-    proc = dedup("clean", "-", "-o", "-", "--quiet", "--report-dir", str(tmp_path / "r"),
-                 stdin=data)
+    proc = dedup(
+        "clean", "-", "-o", "-", "--quiet", "--report-dir", str(tmp_path / "r"), stdin=data
+    )
     assert proc.returncode == 0, proc.stderr.decode()
     out = [json.loads(line) for line in proc.stdout.decode().splitlines()]
     assert [r["id"] for r in out] == ["a", "b"]

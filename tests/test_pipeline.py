@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections import defaultdict
 
@@ -26,9 +27,7 @@ SENTENCES = [
 CONFIG = Config().replace(run={"workers": 1}, boilerplate={"template_min_pages": 2})
 
 documents = st.lists(
-    st.lists(st.sampled_from(SENTENCES), min_size=0, max_size=8).map(
-        lambda xs: "\n".join(xs)
-    ),
+    st.lists(st.sampled_from(SENTENCES), min_size=0, max_size=8).map(lambda xs: "\n".join(xs)),
     min_size=1,
     max_size=6,
 )
@@ -70,7 +69,7 @@ def check_invariants(texts: list[str], result) -> None:
 
 def _touching(spans):
     s = sorted(spans)
-    return all(b <= c for (_, b), (c, _) in zip(s, s[1:]))
+    return all(b <= c for (_, b), (c, _) in itertools.pairwise(s))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

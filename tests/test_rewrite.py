@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -12,9 +14,7 @@ texts = st.text(alphabet=st.sampled_from(list("ab .,\n“”")), max_size=80)
 def text_and_spans(draw):
     text = draw(texts)
     n = len(text)
-    spans = draw(
-        st.lists(st.tuples(st.integers(0, n), st.integers(0, n)).map(sorted), max_size=6)
-    )
+    spans = draw(st.lists(st.tuples(st.integers(0, n), st.integers(0, n)).map(sorted), max_size=6))
     return text, [tuple(s) for s in spans]
 
 
@@ -38,7 +38,7 @@ def test_apply_cuts_leaves_no_debris(case):
 @given(st.lists(st.tuples(st.integers(0, 50), st.integers(0, 50)).map(sorted), max_size=8))
 def test_merge_spans_is_sorted_disjoint_and_covers_the_same_points(spans):
     merged = merge_spans(tuple(s) for s in spans)
-    for (a, b), (c, _) in zip(merged, merged[1:]):
+    for (_a, b), (c, _) in itertools.pairwise(merged):
         assert b < c
     covered = {i for s, e in spans for i in range(s, e)}
     assert covered == {i for s, e in merged for i in range(s, e)}
@@ -60,3 +60,18 @@ def test_cut_line_takes_its_line_break_but_keeps_paragraph_breaks():
     start = text.index("Read")
     end = text.index("\nBody one")
     assert apply_cuts(text, [(start, end)]) == "Title\nBody one.\n\nBody two."
+
+
+def test_cutting_the_first_sentence_of_a_quotation_leaves_no_gap():
+    text = "Intro. “We came here first. We will stay,” he said."
+    start = text.index("We came")
+    end = text.index("We will")
+    assert apply_cuts(text, [(start, end)]) == "Intro. “We will stay,” he said."
+
+
+def test_quote_gaps_in_untouched_lines_are_left_alone():
+    text = "A line with “ odd spacing ” kept.\nRemove me.\nNext."
+    start = text.index("Remove")
+    assert apply_cuts(text, [(start, start + len("Remove me."))]) == (
+        "A line with “ odd spacing ” kept.\nNext."
+    )

@@ -56,8 +56,11 @@ def test_link_lines_stamps_and_stubs_are_gone_with_reasons(seeds_result):
     reasons = {r["reason"] for r in seeds_result.removed}
     assert {"read_more_link", "age_stamp", "related_stub"} <= reasons
     article = texts[ARTICLE]
-    for gone in ("Creating new perspectives since 2009", "[Presidency of Iran/Anadolu Agency]",
-                 "OPINION: Why are relations"):
+    for gone in (
+        "Creating new perspectives since 2009",
+        "[Presidency of Iran/Anadolu Agency]",
+        "OPINION: Why are relations",
+    ):
         assert gone not in article, gone
     assert all(r["reason"] for r in seeds_result.removed)
 
