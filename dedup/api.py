@@ -33,7 +33,9 @@ def clean_records(
     """Clean in-memory records (dicts with ``text`` and ``id`` fields); nothing is written."""
     config = config or Config()
     errors = ErrorLog(strict=config.run.strict, on_error=on_error)
-    engine = make_engine(config.run.engine, config.run.workers, quiet=True)
+    engine = make_engine(
+        config.run.engine, config.run.workers, quiet=True, address=config.run.ray_address
+    )
     try:
         docs = iter_records(records, config.input, errors)
         return run_pipeline(docs, config, engine, errors)
@@ -58,7 +60,12 @@ def clean(
     """
     config = config or Config()
     errors = ErrorLog(strict=config.run.strict, on_error=on_error)
-    engine = make_engine(config.run.engine, config.run.workers, quiet=config.run.quiet)
+    engine = make_engine(
+        config.run.engine,
+        config.run.workers,
+        quiet=config.run.quiet,
+        address=config.run.ray_address,
+    )
     try:
         docs = read_inputs(inputs, config.input, errors, stdin=stdin)
         if outdir is None:

@@ -51,6 +51,9 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workers", type=int, help="worker processes (default: all cores)")
     p.add_argument("--engine", choices=["local", "ray"], help="execution engine (default: local)")
     p.add_argument(
+        "--ray-address", help="with --engine ray: cluster to join (default: start a local Ray)"
+    )
+    p.add_argument(
         "--strict",
         action="store_true",
         default=None,
@@ -140,6 +143,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
     put("input", "id_field", args.id_field)
     put("run", "workers", args.workers)
     put("run", "engine", args.engine)
+    put("run", "ray_address", args.ray_address)
     put("run", "strict", args.strict)
     put("run", "quiet", args.quiet)
     if args.no_boilerplate:

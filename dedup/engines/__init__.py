@@ -14,8 +14,14 @@ from dedup.engines.local import LocalEngine
 __all__ = ["Engine", "LocalEngine", "make_engine"]
 
 
-def make_engine(name: str, workers: int = 0, quiet: bool = True) -> Engine:
-    """The engine a run asked for (``local`` today; ``ray`` comes with the scale work)."""
+def make_engine(
+    name: str, workers: int = 0, quiet: bool = True, address: str | None = None
+) -> Engine:
+    """The engine a run asked for: ``local`` (processes) or ``ray`` (Ray Data)."""
     if name == "local":
         return LocalEngine(workers=workers, quiet=quiet)
+    if name == "ray":
+        from dedup.engines.ray import RayEngine
+
+        return RayEngine(workers=workers, address=address, quiet=quiet)
     raise ConfigError(f"engine {name!r} is not available in this version; use --engine local")

@@ -27,9 +27,12 @@ class LocalEngine:
     (``Executor.map`` preserves it), so output does not depend on the count.
     """
 
-    def __init__(self, workers: int = 0, quiet: bool = True) -> None:
+    def __init__(
+        self, workers: int = 0, quiet: bool = True, min_parallel_items: int | None = None
+    ) -> None:
         self.workers = workers if workers > 0 else (os.cpu_count() or 1)
         self.quiet = quiet
+        self.min_parallel_items = min_parallel_items
         self._pool: ProcessPoolExecutor | None = None
 
     def _progress(self, total: int, desc: str) -> tqdm:
@@ -44,7 +47,10 @@ class LocalEngine:
     def map(self, fn: Callable[[T], R], items: Sequence[T], desc: str = "") -> list[R]:
         results: list[R] = []
         with self._progress(len(items), desc) as bar:
-            if self.workers == 1 or len(items) < _MIN_PARALLEL_ITEMS:
+            threshold = (
+                _MIN_PARALLEL_ITEMS if self.min_parallel_items is None else self.min_parallel_items
+            )
+            if self.workers == 1 or len(items) < threshold:
                 for item in items:
                     results.append(fn(item))
                     bar.update(1)
