@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 from collections.abc import Callable, Iterable, Sequence
@@ -17,9 +18,9 @@ from typing import IO, Any
 from dedup.config import Config
 from dedup.documents import InputError
 from dedup.engines import make_engine
-from dedup.io.outdir import run_marker, write_outdir
+from dedup.io.outdir import REPORT, WORK_DIR, FileSink, StreamSink, run_marker
 from dedup.io.readers import ErrorLog, iter_records, read_inputs
-from dedup.io.writers import dumps
+from dedup.io.writers import write_json
 from dedup.pipeline import CleanResult, run_pipeline
 
 log = logging.getLogger(__name__)
@@ -55,8 +56,10 @@ def clean(
 ) -> CleanResult:
     """Clean files, directories or ``-`` (JSONL on stdin) and write OUTDIR.
 
-    ``outdir="-"`` streams cleaned documents as JSONL to ``stdout``; the other
-    files then go to ``report_dir`` when given. ``outdir=None`` writes nothing.
+    Records stream to OUTDIR's files (the returned result then holds only the
+    report); ``outdir="-"`` streams cleaned documents as JSONL to ``stdout``
+    and the other files to ``report_dir`` when given; ``outdir=None`` writes
+    nothing and returns every record in memory.
     """
     config = config or Config()
     errors = ErrorLog(strict=config.run.strict, on_error=on_error)
@@ -71,21 +74,24 @@ def clean(
         if outdir is None:
             return run_pipeline(docs, config, engine, errors, inputs)
         if str(outdir) == "-":
-            result = run_pipeline(docs, config, engine, errors, inputs)
-            out = stdout if stdout is not None else sys.stdout
-            for record in result.documents:
-                out.write(dumps(record))
-                out.write("\n")
-            out.flush()
-            if report_dir is not None:
-                target = Path(report_dir)
-                with run_marker(target):
-                    write_outdir(target, None, result.removed, result.clusters, result.report)
+            target = Path(report_dir) if report_dir is not None else None
+            stream = stdout if stdout is not None else sys.stdout
+            with contextlib.ExitStack() as stack:
+                if target is not None:
+                    stack.enter_context(run_marker(target))
+                with StreamSink(stream, target) as sink:
+                    result = run_pipeline(docs, config, engine, errors, inputs, sink=sink)
+                stream.flush()
+                if target is not None:
+                    write_json(target / REPORT, result.report)
             return result
         target = Path(outdir)
         with run_marker(target):
-            result = run_pipeline(docs, config, engine, errors, inputs)
-            write_outdir(target, result.documents, result.removed, result.clusters, result.report)
+            with FileSink(target) as sink:
+                result = run_pipeline(
+                    docs, config, engine, errors, inputs, sink=sink, work_dir=target / WORK_DIR
+                )
+            write_json(target / REPORT, result.report)
         return result
     finally:
         engine.close()

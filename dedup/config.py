@@ -123,6 +123,10 @@ class RunConfig:
     strict: bool = False
     quiet: bool = False
     resume: bool = False
+    # Documents per chunk: the unit of work of a worker and of the on-disk spool.
+    chunk_docs: int = 1000
+    # Where scratch files go when there is no OUTDIR (default: the system temp dir).
+    work_dir: str | None = None
 
 
 @dataclass
@@ -234,6 +238,7 @@ class Config:
             "must be one of " + ", ".join(policies),
         )
         need(self.run.workers >= 0, "run.workers", "must be 0 (all cores) or more")
+        need(self.run.chunk_docs >= 1, "run.chunk_docs", "must be at least 1")
         need(self.run.engine in ("local", "ray"), "run.engine", "must be 'local' or 'ray'")
         bp = self.boilerplate
         need(bp.template_min_pages >= 2, "boilerplate.template_min_pages", "must be at least 2")

@@ -9,23 +9,17 @@ verified against the copy that is kept, not only along a chain.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
 
 import numpy as np
 
 from dedup.canonical import Choice, Member, choose_keeper
 from dedup.cluster import containment, jaccard, split_by_keeper, verify_pairs
-from dedup.engines.base import Engine
-from dedup.lsh import band_keys, candidate_pairs, optimal_params
-from dedup.minhash import MinHasher, MinHashParams
+from dedup.lsh import optimal_params
 from dedup.union_find import connected_components
 
 log = logging.getLogger(__name__)
-
-# Texts are signed in chunks so a worker pool gets few, large tasks.
-_CHUNK = 512
 
 
 @dataclass(frozen=True)
@@ -72,68 +66,49 @@ def lsh_shape(threshold: float, num_perm: int, bands: int = 0, rows: int = 0) ->
     return LshShape(b, r)
 
 
-def _sign_chunk(texts: Sequence[str], params: MinHashParams) -> tuple[np.ndarray, list[np.ndarray]]:
-    hasher = MinHasher(params)
-    return hasher.sign(texts), [hasher.shingle_hashes(t) for t in texts]
-
-
-def sign_texts(
-    texts: Sequence[str], params: MinHashParams, engine: Engine, desc: str
-) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Signatures and exact shingle sets of ``texts``, in order."""
-    chunks = [texts[i : i + _CHUNK] for i in range(0, len(texts), _CHUNK)]
-    parts = engine.map(partial(_sign_chunk, params=params), chunks, desc=desc)
-    shingles: list[np.ndarray] = []
-    sigs = []
-    for sig, sh in parts:
-        sigs.append(sig)
-        shingles.extend(sh)
-    if not sigs:
-        return np.zeros((0, params.num_perm), dtype=np.uint64), []
-    return np.concatenate(sigs, axis=0), shingles
-
-
-def find_clusters(
-    texts: Sequence[str],
-    members: Sequence[Member],
-    params: MinHashParams,
+def clusters_from_pairs(
+    n: int,
+    pairs: np.ndarray,
+    shingles: Sequence[np.ndarray],
+    member_of: Callable[[int], Member],
     rule: MatchRule,
-    shape: LshShape,
     policy: str,
     source_priority: Sequence[str],
-    engine: Engine,
-    desc: str = "sign",
 ) -> list[Cluster]:
-    """Clusters of two or more units whose members all match their keeper."""
-    if len(texts) != len(members):
-        raise ValueError("texts and members must have the same length")
-    sigs, shingles = sign_texts(texts, params, engine, desc)
-    usable = np.array([len(s) > 0 for s in shingles], dtype=bool)
-    index = np.flatnonzero(usable)
-    if len(index) < 2:
-        return []
-    keys = band_keys(sigs[index], shape.bands, shape.rows)
-    pairs = index[candidate_pairs(keys)] if len(keys) else np.zeros((0, 2), np.int64)
+    """Verify candidate pairs, join them into components, split each around its keeper.
+
+    ``n`` units are indexed 0..n-1; ``shingles[i]`` is unit i's exact shingle
+    set; ``member_of(i)`` describes unit i to the keeper policy.
+    """
     verified, _ = verify_pairs(pairs, shingles, rule.threshold, rule.containment)
-    labels = connected_components(len(texts), verified)
-    return _split_components(labels, shingles, members, rule, policy, source_priority)
+    labels = connected_components(n, verified)
+    return _split_components(labels, shingles, member_of, rule, policy, source_priority)
 
 
 def _split_components(
     labels: np.ndarray,
     shingles: Sequence[np.ndarray],
-    members: Sequence[Member],
+    member_of: Callable[[int], Member],
     rule: MatchRule,
     policy: str,
     source_priority: Sequence[str],
 ) -> list[Cluster]:
-    order = np.argsort(labels, kind="stable")
+    # Only components of two or more units need any work.
+    counts = np.bincount(labels, minlength=labels.shape[0]) if labels.size else labels
+    multi = np.flatnonzero(counts[labels] > 1) if labels.size else labels
+    order = multi[np.argsort(labels[multi], kind="stable")]
     sorted_labels = labels[order]
     bounds = np.flatnonzero(np.diff(sorted_labels)) + 1
-    groups = np.split(order, bounds)
+    groups = np.split(order, bounds) if order.size else []
+    members: dict[int, Member] = {}
+
+    def member(i: int) -> Member:
+        if i not in members:
+            members[i] = member_of(i)
+        return members[i]
 
     def keeper_of(idx: Sequence[int]) -> int:
-        choice = choose_keeper([members[i] for i in idx], policy, source_priority)
+        choice = choose_keeper([member(i) for i in idx], policy, source_priority)
         return int(idx[choice.keeper])
 
     def similar(a: int, b: int) -> bool:
@@ -149,10 +124,10 @@ def _split_components(
                 continue
             clusters.append(
                 _make_cluster(
-                    keeper, group_members, shingles, members, rule, policy, source_priority
+                    keeper, group_members, shingles, member, rule, policy, source_priority
                 )
             )
-    clusters.sort(key=lambda c: (members[c.keeper].order, members[c.keeper].start, c.keeper))
+    clusters.sort(key=lambda c: (member(c.keeper).order, member(c.keeper).start, c.keeper))
     return clusters
 
 
@@ -160,13 +135,13 @@ def _make_cluster(
     keeper: int,
     group: Sequence[int],
     shingles: Sequence[np.ndarray],
-    members: Sequence[Member],
+    member: Callable[[int], Member],
     rule: MatchRule,
     policy: str,
     source_priority: Sequence[str],
 ) -> Cluster:
     ordered = tuple(sorted(group))
-    choice = choose_keeper([members[i] for i in ordered], policy, source_priority)
+    choice = choose_keeper([member(i) for i in ordered], policy, source_priority)
     if ordered[choice.keeper] != keeper:  # pragma: no cover - policy must be consistent
         raise RuntimeError("canonical policy chose differently on a subset of its cluster")
     sims = []

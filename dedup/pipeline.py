@@ -1,51 +1,84 @@
-"""The cleaning pipeline, stage by stage, over an engine.
+"""The cleaning pipeline, stage by stage, over an engine and an on-disk spool.
 
-    read -> extract (HTML) -> strip boilerplate -> document dedup
-         -> passage dedup -> canonicalise -> rewrite -> records + report
+    read + extract (HTML)  -> spool chunks          (workers, per chunk)
+    learn site templates   <- spool                 (driver, streaming)
+    boilerplate + sign     -> spool analyses        (workers, per chunk)
+    document dedup         (band keys -> pairs -> verify -> components -> keepers)
+    passage dedup          (one band at a time, over surviving documents)
+    rewrite + write        <- spool, chunk by chunk (driver, streaming)
 
-Each stage is a small function with a clear input and output; per-document
-work goes through ``engine.map`` (order preserved), corpus-wide decisions
-(templates, clusters, keepers) are made here on the driver, in input order,
-so the result never depends on the number of workers.
+Per-chunk work goes through ``engine.map`` in windows of a few chunks, so
+memory holds a window of documents, not the corpus. Corpus-wide decisions are
+made on the driver in input order, so the result never depends on the engine
+or the number of workers.
 """
 
 from __future__ import annotations
 
 import logging
+import resource
+import sys
+import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from itertools import islice
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
 
-from dedup.boilerplate import (
-    HtmlExtractionError,
-    SiteTemplates,
-    classify_text,
-    extract_html,
-    learn_templates,
-)
+import numpy as np
+from tqdm import tqdm
+
+from dedup.analysis import ChunkAnalysis, Cut, Shapes, analyse_chunk, extract_chunk
+from dedup.boilerplate import SiteTemplates, learn_templates
 from dedup.canonical import Member
-from dedup.config import BoilerplateConfig, Config
+from dedup.config import Config
 from dedup.documents import Document, Removal, SpanRef
 from dedup.engines.base import Engine
 from dedup.io.readers import ErrorLog
-from dedup.minhash import MinHashParams
-from dedup.near_dup import Cluster, LshShape, MatchRule, find_clusters, lsh_shape
+from dedup.io.spool import RaggedView, Spool
+from dedup.lsh import candidate_pairs
+from dedup.near_dup import Cluster, LshShape, MatchRule, clusters_from_pairs, lsh_shape
 from dedup.rewrite import apply_cuts, merge_spans, subtract_spans
-from dedup.text import paragraph_spans, sentence_spans, window_spans, word_count
 from dedup.version import __version__
 
 log = logging.getLogger(__name__)
 
-Cut = tuple[int, int, str]  # start, end, reason
+T = TypeVar("T")
+
+
+class Sink(Protocol):
+    """Where records go as they are produced (memory, files, stdout)."""
+
+    def document(self, record: dict[str, Any]) -> None: ...
+    def removal(self, record: dict[str, Any]) -> None: ...
+    def cluster(self, record: dict[str, Any]) -> None: ...
+
+
+@dataclass
+class ListSink:
+    """Keeps every record in memory (the Python API's in-memory mode)."""
+
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    removed: list[dict[str, Any]] = field(default_factory=list)
+    clusters: list[dict[str, Any]] = field(default_factory=list)
+
+    def document(self, record: dict[str, Any]) -> None:
+        self.documents.append(record)
+
+    def removal(self, record: dict[str, Any]) -> None:
+        self.removed.append(record)
+
+    def cluster(self, record: dict[str, Any]) -> None:
+        self.clusters.append(record)
 
 
 @dataclass
 class CleanResult:
-    """Everything a run produced, as JSON-ready records."""
+    """A run's records (when kept in memory) and its report."""
 
     documents: list[dict[str, Any]]
     removed: list[dict[str, Any]]
@@ -53,22 +86,16 @@ class CleanResult:
     report: dict[str, Any]
 
 
-@dataclass
-class _DocState:
-    doc: Document
-    cuts: list[Cut] = field(default_factory=list)  # boilerplate
-    content: list[tuple[int, int]] = field(default_factory=list)  # content line spans
-    dropped: Removal | None = None
-    passage_removals: list[Removal] = field(default_factory=list)
-    cluster_id: str | None = None
-
-    def boilerplate_chars(self) -> int:
-        return sum(e - s for s, e in merge_spans((s, e) for s, e, _ in self.cuts))
+# ----------------------------------------------------------------- bookkeeping
 
 
 @dataclass
-class _Timer:
+class _Stages:
+    """Per-stage wall time and peak memory, for report.json."""
+
+    quiet: bool = True
     timings: dict[str, float] = field(default_factory=dict)
+    peak_rss_mb: dict[str, float] = field(default_factory=dict)
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -76,264 +103,345 @@ class _Timer:
         try:
             yield
         finally:
-            self.timings[name] = round(self.timings.get(name, 0.0) + time.perf_counter() - t0, 4)
+            self.timings[name] = round(time.perf_counter() - t0, 4)
+            self.peak_rss_mb[name] = _peak_rss_mb()
+
+    def bar(self, total: int | None, desc: str, unit: str = "chunk") -> tqdm:
+        return tqdm(
+            total=total,
+            desc=desc,
+            unit=unit,
+            disable=self.quiet or not sys.stderr.isatty(),
+            leave=False,
+        )
 
 
-# --------------------------------------------------------------------- workers
-# Module-level functions so a process pool can pickle them.
+def _peak_rss_mb() -> float:
+    # ru_maxrss is in KiB on Linux: the peak of this process and of its
+    # finished children (worker processes), so far.
+    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return round(max(me, kids) / 1024, 1)
 
 
-def _extract_one(item: tuple[str, str | None], config: BoilerplateConfig) -> tuple[str, str]:
-    html, url = item
-    try:
-        return "ok", extract_html(html, config, url=url)
-    except HtmlExtractionError as exc:
-        return "error", str(exc)
+def _batched(items: Iterable[T], n: int) -> Iterator[list[T]]:
+    it = iter(items)
+    while batch := list(islice(it, n)):
+        yield batch
 
 
-def _classify_one(
-    item: tuple[str, str | None],
-    config: BoilerplateConfig,
-    templates: SiteTemplates | None,
-) -> tuple[list[Cut], list[tuple[int, int]]]:
-    text, site = item
-    cuts: list[Cut] = []
-    content: list[tuple[int, int]] = []
-    if not config.enabled:
-        return cuts, [(s, e) for s, e in paragraph_spans(text)]
-    for d in classify_text(text, config, templates, site):
-        if d.label == "boilerplate" and d.cut_end > d.cut_start:
-            cuts.append((d.cut_start, d.cut_end, d.reason or "boilerplate"))
-            if d.cut_end < d.end and text[d.cut_end : d.end].strip():
-                content.append((d.cut_end, d.end))
-        elif d.label == "content" and text[d.start : d.end].strip():
-            content.append((d.start, d.end))
-    return cuts, content
+@dataclass
+class _Corpus:
+    """Driver-side table of every document: small per-document facts only."""
+
+    doc_ids: list[str] = field(default_factory=list)
+    orders: list[int] = field(default_factory=list)
+    sites: list[str | None] = field(default_factory=list)
+    dates: list[str | None] = field(default_factory=list)
+    chars: list[np.ndarray] = field(default_factory=list)
+    boilerplate: list[np.ndarray] = field(default_factory=list)
+    clean_hash: list[np.ndarray] = field(default_factory=list)
+    doc_keys: list[np.ndarray] = field(default_factory=list)
+    passage_doc: list[np.ndarray] = field(default_factory=list)
+    passage_span: list[np.ndarray] = field(default_factory=list)
+    passage_counts: list[int] = field(default_factory=list)
+
+    def add(self, docs: list[Document], analysis: ChunkAnalysis) -> None:
+        base = len(self.doc_ids)
+        for d in docs:
+            self.doc_ids.append(d.doc_id)
+            self.orders.append(d.order)
+            self.sites.append(d.site)
+            self.dates.append(d.date)
+        self.chars.append(analysis.doc_chars)
+        self.boilerplate.append(analysis.boilerplate_chars)
+        self.clean_hash.append(analysis.clean_hash)
+        self.doc_keys.append(analysis.docs.keys)
+        self.passage_doc.append(analysis.passage_doc + base)
+        self.passage_span.append(analysis.passage_span)
+        self.passage_counts.append(int(analysis.passage_doc.shape[0]))
+
+    def freeze(self) -> _Frozen:
+        def cat(parts: list[np.ndarray], dtype: Any, width: int | None = None) -> np.ndarray:
+            if parts:
+                return np.concatenate(parts)
+            return np.zeros((0,) if width is None else (0, width), dtype=dtype)
+
+        return _Frozen(
+            doc_ids=self.doc_ids,
+            orders=self.orders,
+            sites=self.sites,
+            dates=self.dates,
+            chars=cat(self.chars, np.int64),
+            boilerplate=cat(self.boilerplate, np.int64),
+            clean_hash=cat(self.clean_hash, np.uint64),
+            doc_keys=cat(self.doc_keys, np.uint64, 0),
+            passage_doc=cat(self.passage_doc, np.int64),
+            passage_span=cat(self.passage_span, np.int64, 2),
+            passage_counts=self.passage_counts,
+        )
+
+
+@dataclass(frozen=True)
+class _Frozen:
+    doc_ids: list[str]
+    orders: list[int]
+    sites: list[str | None]
+    dates: list[str | None]
+    chars: np.ndarray
+    boilerplate: np.ndarray
+    clean_hash: np.ndarray
+    doc_keys: np.ndarray
+    passage_doc: np.ndarray
+    passage_span: np.ndarray
+    passage_counts: list[int]
+
+    def removed_share(self, g: int) -> float:
+        return float(self.boilerplate[g]) / max(1, int(self.chars[g]))
+
+    def member(self, g: int, start: int, end: int) -> Member:
+        return Member(
+            doc_id=self.doc_ids[g],
+            order=self.orders[g],
+            start=start,
+            end=end,
+            text_length=end - start,
+            removed_share=self.removed_share(g),
+            date=self.dates[g],
+            site=self.sites[g],
+        )
+
+
+@dataclass
+class _Decisions:
+    """What the dedup stages decided, by global document index."""
+
+    dropped: dict[int, Removal] = field(default_factory=dict)
+    passage_cuts: dict[int, list[Removal]] = field(default_factory=lambda: defaultdict(list))
+    doc_cluster: dict[int, str] = field(default_factory=dict)
+    doc_clusters: list[dict[str, Any]] = field(default_factory=list)
+    passage_clusters: list[dict[str, Any]] = field(default_factory=list)
 
 
 # ---------------------------------------------------------------------- stages
 
 
-def extract_stage(
-    docs: list[Document], config: Config, engine: Engine, errors: ErrorLog
-) -> list[Document]:
-    """Replace each HTML document's text by the text trafilatura extracts."""
-    html_docs = [d for d in docs if d.html]
-    if not html_docs:
-        return docs
-    items = [(d.text, d.fields.get(config.input.url_field)) for d in html_docs]
-    results = engine.map(partial(_extract_one, config=config.boilerplate), items, desc="extract")
-    failed: set[str] = set()
-    for d, (status, value) in zip(html_docs, results, strict=True):
-        if status == "ok":
-            d.text = value
-        else:
-            errors.add(d.source, d.line, f"HTML extraction failed: {value}")
-            failed.add(d.doc_id)
-    return [d for d in docs if d.doc_id not in failed]
+def spool_stage(
+    documents: Iterable[Document],
+    config: Config,
+    engine: Engine,
+    spool: Spool,
+    errors: ErrorLog,
+    stages: _Stages,
+) -> int:
+    """Read the input in chunks, extract HTML in workers, spool the documents."""
+    chunk_docs = config.run.chunk_docs
+    window = max(1, engine.workers * 2)
+    fn = partial(extract_chunk, config=config.boilerplate, url_field=config.input.url_field)
+    n_read = 0
+    with stages.bar(None, "read", unit="doc") as bar:
+        for chunks in _batched(_batched(documents, chunk_docs), window):
+            n_read += sum(len(c) for c in chunks)
+            results = (
+                engine.map(fn, chunks)
+                if any(d.html for c in chunks for d in c)
+                else [(c, []) for c in chunks]
+            )
+            for chunk, (kept, failed) in zip(chunks, results, strict=True):
+                for pos, message in failed:
+                    errors.add(chunk[pos].source, chunk[pos].line, message)
+                if kept:
+                    spool.add_chunk(kept)
+            bar.update(sum(len(c) for c in chunks))
+    return n_read
 
 
-def boilerplate_stage(
-    states: list[_DocState], config: Config, engine: Engine
-) -> SiteTemplates | None:
-    """Learn site templates over the corpus, then classify every line."""
+def template_stage(spool: Spool, config: Config) -> SiteTemplates | None:
+    """Learn site-template lines over the whole spooled corpus (streaming)."""
     bp = config.boilerplate
-    templates = None
-    if bp.enabled and bp.templates:
-        templates = learn_templates(((s.doc.site, s.doc.text) for s in states), bp)
-    items = [(s.doc.text, s.doc.site) for s in states]
-    results = engine.map(
-        partial(_classify_one, config=bp, templates=templates), items, desc="boilerplate"
-    )
-    for state, (cuts, content) in zip(states, results, strict=True):
-        state.cuts = cuts
-        state.content = content
-    return templates
+    if not (bp.enabled and bp.templates):
+        return None
+
+    def pages() -> Iterator[tuple[str | None, str]]:
+        for k in range(spool.n_chunks):
+            for d in spool.read(("docs", k)):
+                yield d.site, d.text
+
+    return learn_templates(pages(), bp)
 
 
-def _member(state: _DocState, start: int, end: int, removed_share: float) -> Member:
-    return Member(
-        doc_id=state.doc.doc_id,
-        order=state.doc.order,
-        start=start,
-        end=end,
-        text_length=end - start,
-        removed_share=removed_share,
-        date=state.doc.date,
-        site=state.doc.site,
-    )
+def analyse_stage(
+    spool: Spool,
+    config: Config,
+    engine: Engine,
+    templates: SiteTemplates | None,
+    shapes: Shapes,
+    stages: _Stages,
+) -> _Frozen:
+    """Boilerplate, signatures and band keys of every chunk, spooled to disk."""
+    corpus = _Corpus()
+    fn = partial(analyse_chunk, config=config, templates=templates, shapes=shapes)
+    window = max(1, engine.workers * 2)
+    with stages.bar(spool.n_chunks, "analyse") as bar:
+        for ks in _batched(range(spool.n_chunks), window):
+            chunks = [spool.read(("docs", k)) for k in ks]
+            for k, docs, analysis in zip(ks, chunks, engine.map(fn, chunks), strict=True):
+                spool.write(("analysis", k), analysis)
+                # Passage band keys, one band per row, so a band is one contiguous read.
+                np.save(spool.root / f"pkeys-{k:06d}.npy", analysis.passages.keys.T.copy())
+                corpus.add(docs, analysis)
+                bar.update(1)
+    return corpus.freeze()
 
 
-def document_stage(
-    states: list[_DocState], config: Config, engine: Engine
-) -> tuple[list[Cluster], LshShape]:
-    """Cluster whole documents (after boilerplate) and drop all but each keeper."""
-    dc = config.document
-    shape = lsh_shape(dc.threshold, config.minhash.num_perm, dc.bands, dc.rows)
-    if not dc.enabled or len(states) < 2:
-        return [], shape
-    texts = [apply_cuts(s.doc.text, [(a, b) for a, b, _ in s.cuts]) for s in states]
-    members = [
-        _member(s, 0, len(s.doc.text), s.boilerplate_chars() / max(1, len(s.doc.text)))
-        for s in states
-    ]
-    params = _params(config, dc.ngram)
-    rule = MatchRule(dc.threshold)
-    clusters = find_clusters(
-        texts,
-        members,
-        params,
-        rule,
-        shape,
+def _shingle_view(spool: Spool, level: str, sizes: list[int]) -> RaggedView:
+    def load(k: int) -> Any:
+        analysis: ChunkAnalysis = spool.read(("analysis", k))
+        return analysis.docs.shingles if level == "document" else analysis.passages.shingles
+
+    return RaggedView(load, sizes)
+
+
+def document_stage(corpus: _Frozen, spool: Spool, config: Config, decisions: _Decisions) -> None:
+    """Cluster whole documents (after boilerplate); drop all but each keeper."""
+    n = len(corpus.doc_ids)
+    if not config.document.enabled or n < 2:
+        return
+    pairs = candidate_pairs(corpus.doc_keys)
+    shingles = _shingle_view(spool, "document", spool.chunk_sizes)
+    clusters = clusters_from_pairs(
+        n,
+        pairs,
+        shingles,
+        lambda g: corpus.member(g, 0, int(corpus.chars[g])),
+        MatchRule(config.document.threshold),
         config.canonical.policy,
         config.canonical.source_priority,
-        engine,
-        desc="sign documents",
     )
-    for n, cluster in enumerate(clusters):
-        cid = f"doc-{n:06d}"
-        keeper = states[cluster.keeper]
-        kept = SpanRef(keeper.doc.doc_id, 0, len(keeper.doc.text))
-        exact = {i for i in cluster.members if texts[i] == texts[cluster.keeper]}
-        for i in cluster.members:
-            states[i].cluster_id = cid
-            if i == cluster.keeper:
+    spans = [(corpus.doc_ids[g], 0, int(corpus.chars[g])) for g in range(n)]
+    for num, cluster in enumerate(clusters):
+        cid = f"doc-{num:06d}"
+        keeper = cluster.keeper
+        kept = SpanRef(corpus.doc_ids[keeper], 0, int(corpus.chars[keeper]))
+        for g in cluster.members:
+            decisions.doc_cluster[g] = cid
+            if g == keeper:
                 continue
-            doc = states[i].doc
-            states[i].dropped = Removal(
-                doc_id=doc.doc_id,
+            exact = corpus.clean_hash[g] == corpus.clean_hash[keeper]
+            decisions.dropped[g] = Removal(
+                doc_id=corpus.doc_ids[g],
                 kind="duplicate_document",
-                reason="exact_duplicate" if i in exact else "near_duplicate",
+                reason="exact_duplicate" if exact else "near_duplicate",
                 start=0,
-                end=len(doc.text),
-                text=doc.text,
+                end=int(corpus.chars[g]),
+                text="",  # filled from the spooled text when written
                 cluster_id=cid,
                 kept=kept,
             )
-    return clusters, shape
+        decisions.doc_clusters.append(_cluster_record(cid, "document", cluster, spans))
 
 
-def _passage_units(state: _DocState, config: Config) -> list[tuple[int, int]]:
-    pc = config.passage
-    text = state.doc.text
-    units: list[tuple[int, int]] = []
-    for start, end in state.content:
-        if pc.unit == "paragraph":
-            units.append((start, end))
-            continue
-        sents = sentence_spans(text, start, end, language=pc.language)
-        if pc.unit == "window":
-            units.extend(window_spans(sents, pc.window, text))
-        else:
-            units.extend(sents)
-    return [(s, e) for s, e in units if word_count(text[s:e], cjk_chars=True) >= pc.min_tokens]
+def _passage_pairs(spool: Spool, corpus: _Frozen, bands: int, dropped: set[int]) -> np.ndarray:
+    """Candidate pairs over all passages, one band at a time (bounded memory)."""
+    m = int(corpus.passage_doc.shape[0])
+    found: list[np.ndarray] = []
+    for b in range(bands):
+        column = np.empty(m, dtype=np.uint64)
+        pos = 0
+        for k, count in enumerate(corpus.passage_counts):
+            if count:
+                keys = np.load(spool.root / f"pkeys-{k:06d}.npy", mmap_mode="r")
+                column[pos : pos + count] = keys[b]
+                pos += count
+        found.append(candidate_pairs(column.reshape(-1, 1)))
+    if not found:
+        return np.zeros((0, 2), dtype=np.int64)
+    pairs = np.unique(np.concatenate(found), axis=0)
+    if dropped and pairs.size:
+        gone = np.zeros(len(corpus.doc_ids), dtype=bool)
+        gone[list(dropped)] = True
+        docs = corpus.passage_doc[pairs]
+        pairs = pairs[~(gone[docs[:, 0]] | gone[docs[:, 1]])]
+    return pairs
 
 
 def passage_stage(
-    states: list[_DocState], config: Config, engine: Engine
-) -> tuple[list[Cluster], list[tuple[int, int, int]], LshShape]:
-    """Cluster passages of the surviving documents; cut every copy but the keeper."""
+    corpus: _Frozen, spool: Spool, config: Config, shape: LshShape, decisions: _Decisions
+) -> None:
+    """Cluster passages of surviving documents; cut every copy but the keeper."""
     pc = config.passage
-    shape = lsh_shape(pc.lsh_threshold, config.minhash.num_perm, pc.bands, pc.rows)
-    if not pc.enabled:
-        return [], [], shape
-    units: list[tuple[int, int, int]] = []  # state index, start, end
-    for i, state in enumerate(states):
-        if state.dropped is None:
-            units.extend((i, s, e) for s, e in _passage_units(state, config))
-    if len(units) < 2:
-        return [], units, shape
-    texts = [states[i].doc.text[s:e] for i, s, e in units]
-    members = [
-        _member(states[i], s, e, states[i].boilerplate_chars() / max(1, len(states[i].doc.text)))
-        for i, s, e in units
-    ]
-    clusters = find_clusters(
-        texts,
-        members,
-        _params(config, pc.ngram),
+    m = int(corpus.passage_doc.shape[0])
+    if not pc.enabled or m < 2:
+        return
+    pairs = _passage_pairs(spool, corpus, shape.bands, set(decisions.dropped))
+    shingles = _shingle_view(spool, "passage", corpus.passage_counts)
+
+    def member(p: int) -> Member:
+        s, e = corpus.passage_span[p]
+        return corpus.member(int(corpus.passage_doc[p]), int(s), int(e))
+
+    clusters = clusters_from_pairs(
+        m,
+        pairs,
+        shingles,
+        member,
         MatchRule(pc.threshold, pc.containment),
-        shape,
         config.canonical.policy,
         config.canonical.source_priority,
-        engine,
-        desc="sign passages",
     )
-    _cut_passages(states, units, clusters)
-    return clusters, units, shape
+    spans = [
+        (corpus.doc_ids[int(g)], int(s), int(e))
+        for g, (s, e) in zip(corpus.passage_doc, corpus.passage_span, strict=True)
+    ]
+    _cut_passages(corpus, clusters, spans, decisions)
+    for num, cluster in enumerate(clusters):
+        decisions.passage_clusters.append(
+            _cluster_record(f"pas-{num:06d}", "passage", cluster, spans)
+        )
 
 
 def _cut_passages(
-    states: list[_DocState], units: Sequence[tuple[int, int, int]], clusters: list[Cluster]
+    corpus: _Frozen,
+    clusters: list[Cluster],
+    spans: Sequence[tuple[str, int, int]],
+    decisions: _Decisions,
 ) -> None:
-    # Spans that are the kept copy of some cluster are never cut (overlapping
-    # windows can be a keeper in one cluster and a copy in another).
-    protected: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    # A span that is the kept copy of some cluster is never cut: overlapping
+    # windows can be a keeper in one cluster and a copy in another.
+    taken: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for c in clusters:
-        i, s, e = units[c.keeper]
-        protected[i].append((s, e))
-    taken: dict[int, list[tuple[int, int]]] = {
-        i: merge_spans(v + [(s, e) for s, e, _ in states[i].cuts]) for i, v in protected.items()
-    }
-    for n, c in enumerate(clusters):
-        cid = f"pas-{n:06d}"
-        ki, ks, ke = units[c.keeper]
-        kept = SpanRef(states[ki].doc.doc_id, ks, ke)
-        for m in c.members:
-            if m == c.keeper:
+        _, s, e = spans[c.keeper]
+        taken[int(corpus.passage_doc[c.keeper])].append((s, e))
+    for g in taken:
+        taken[g] = merge_spans(taken[g])
+    for num, c in enumerate(clusters):
+        cid = f"pas-{num:06d}"
+        kdoc, ks, ke = spans[c.keeper]
+        kept = SpanRef(kdoc, ks, ke)
+        for p in c.members:
+            if p == c.keeper:
                 continue
-            i, s, e = units[m]
-            state = states[i]
-            already = taken.get(i)
-            if already is None:
-                already = merge_spans((a, b) for a, b, _ in state.cuts)
-            pieces = subtract_spans((s, e), already)
+            g = int(corpus.passage_doc[p])
+            doc_id, s, e = spans[p]
+            pieces = subtract_spans((s, e), taken[g])
             for ps, pe in pieces:
-                state.passage_removals.append(
+                decisions.passage_cuts[g].append(
                     Removal(
-                        doc_id=state.doc.doc_id,
+                        doc_id=doc_id,
                         kind="duplicate_passage",
                         reason="near_duplicate",
                         start=ps,
                         end=pe,
-                        text=state.doc.text[ps:pe],
+                        text="",  # filled from the spooled text when written
                         cluster_id=cid,
                         kept=kept,
                     )
                 )
-            taken[i] = merge_spans([*already, *pieces])
-
-
-def _params(config: Config, ngram: int) -> MinHashParams:
-    mh = config.minhash
-    return MinHashParams(
-        num_perm=mh.num_perm, seed=mh.seed, ngram=ngram, shingle=mh.shingle, scheme=mh.scheme
-    )
-
-
-# -------------------------------------------------------------------- assembly
-
-
-def _boilerplate_removals(state: _DocState) -> list[Removal]:
-    text = state.doc.text
-    return [
-        Removal(
-            doc_id=state.doc.doc_id,
-            kind="boilerplate",
-            reason=reason,
-            start=s,
-            end=e,
-            text=text[s:e],
-        )
-        for s, e, reason in sorted(state.cuts)
-    ]
+            taken[g] = merge_spans([*taken[g], *pieces])
 
 
 def _cluster_record(
-    cid: str,
-    level: str,
-    cluster: Cluster,
-    spans: Sequence[tuple[str, int, int]],
+    cid: str, level: str, cluster: Cluster, spans: Sequence[tuple[str, int, int]]
 ) -> dict[str, Any]:
     members = []
     keeper_pos = cluster.members.index(cluster.keeper)
@@ -365,8 +473,49 @@ def _cluster_record(
     }
 
 
-def _output_record(state: _DocState, config: Config, removals: list[Removal]) -> dict[str, Any]:
-    doc = state.doc
+# ------------------------------------------------------------------- writing
+
+
+@dataclass
+class _Tally:
+    """Counts of what was removed, accumulated while records stream out."""
+
+    by_kind: dict[str, dict[str, int]] = field(default_factory=dict)
+    by_reason: dict[str, dict[str, int]] = field(default_factory=dict)
+    docs_out: int = 0
+    chars_in: int = 0
+    chars_out: int = 0
+
+    def count(self, r: Removal) -> None:
+        for table, key in ((self.by_kind, r.kind), (self.by_reason, f"{r.kind}:{r.reason}")):
+            entry = table.setdefault(key, {"records": 0, "chars": 0})
+            entry["records"] += 1
+            entry["chars"] += r.end - r.start
+
+
+def _with_text(r: Removal, text: str) -> Removal:
+    return Removal(
+        doc_id=r.doc_id,
+        kind=r.kind,
+        reason=r.reason,
+        start=r.start,
+        end=r.end,
+        text=text[r.start : r.end],
+        cluster_id=r.cluster_id,
+        kept=r.kept,
+    )
+
+
+def _boilerplate_removals(doc: Document, cuts: list[Cut]) -> list[Removal]:
+    return [
+        Removal(doc.doc_id, "boilerplate", reason, s, e, doc.text[s:e])
+        for s, e, reason in sorted(cuts)
+    ]
+
+
+def _output_record(
+    doc: Document, removals: list[Removal], cluster_id: str | None, config: Config
+) -> dict[str, Any]:
     text = apply_cuts(doc.text, [(r.start, r.end) for r in removals])
     record: dict[str, Any] = dict(doc.fields) if doc.fields else {}
     if config.input.id_field not in record:
@@ -376,7 +525,7 @@ def _output_record(state: _DocState, config: Config, removals: list[Removal]) ->
     for r in removals:
         by_kind[r.kind] += r.end - r.start
     record["dedup"] = {
-        "cluster_id": state.cluster_id,
+        "cluster_id": cluster_id,
         "canonical": True,
         "removed_chars": {
             "boilerplate": by_kind["boilerplate"],
@@ -389,107 +538,147 @@ def _output_record(state: _DocState, config: Config, removals: list[Removal]) ->
     return record
 
 
+def write_stage(
+    spool: Spool, config: Config, decisions: _Decisions, sink: Sink, stages: _Stages
+) -> _Tally:
+    """Stream every document back from the spool, apply removals, emit records."""
+    tally = _Tally()
+    g = 0
+    with stages.bar(spool.n_chunks, "write") as bar:
+        for k in range(spool.n_chunks):
+            docs: list[Document] = spool.read(("docs", k))
+            analysis: ChunkAnalysis = spool.read(("analysis", k))
+            for doc, cuts in zip(docs, analysis.cuts, strict=True):
+                tally.chars_in += len(doc.text)
+                dropped = decisions.dropped.get(g)
+                if dropped is not None:
+                    removal = _with_text(dropped, doc.text)
+                    tally.count(removal)
+                    sink.removal(removal.to_json())
+                else:
+                    removals = _boilerplate_removals(doc, cuts) + [
+                        _with_text(r, doc.text) for r in decisions.passage_cuts.get(g, [])
+                    ]
+                    removals.sort(key=lambda r: (r.start, r.end))
+                    for r in removals:
+                        tally.count(r)
+                        sink.removal(r.to_json())
+                    record = _output_record(doc, removals, decisions.doc_cluster.get(g), config)
+                    tally.docs_out += 1
+                    tally.chars_out += record["dedup"]["chars_out"]
+                    sink.document(record)
+                g += 1
+            bar.update(1)
+    for record in decisions.doc_clusters + decisions.passage_clusters:
+        sink.cluster(record)
+    return tally
+
+
+# ---------------------------------------------------------------------- driver
+
+
+def lsh_shapes(config: Config) -> Shapes:
+    """Band shapes for both levels: the override when set, else from the thresholds."""
+    num_perm = config.minhash.num_perm
+    d = lsh_shape(config.document.threshold, num_perm, config.document.bands, config.document.rows)
+    p = lsh_shape(config.passage.lsh_threshold, num_perm, config.passage.bands, config.passage.rows)
+    return Shapes(d.bands, d.rows, p.bands, p.rows)
+
+
+@contextmanager
+def _work_dir(config: Config, work_dir: Path | None) -> Iterator[Path]:
+    if work_dir is not None:
+        work_dir.mkdir(parents=True, exist_ok=True)
+        yield work_dir
+        return
+    with tempfile.TemporaryDirectory(prefix="dedup-work-", dir=config.run.work_dir) as tmp:
+        yield Path(tmp)
+
+
 def run_pipeline(
     documents: Iterable[Document],
     config: Config,
     engine: Engine,
     errors: ErrorLog,
     inputs: Sequence[str] = (),
+    sink: Sink | None = None,
+    work_dir: Path | None = None,
 ) -> CleanResult:
-    """Run every stage over ``documents`` and return records and the report."""
-    timer = _Timer()
-    with timer.stage("read"):
-        docs = list(documents)
-    n_read = len(docs)
-    with timer.stage("extract"):
-        docs = extract_stage(docs, config, engine, errors)
-    states = [_DocState(doc=d) for d in docs]
-    with timer.stage("boilerplate"):
-        templates = boilerplate_stage(states, config, engine)
-    with timer.stage("document_dedup"):
-        doc_clusters, doc_shape = document_stage(states, config, engine)
-    with timer.stage("passage_dedup"):
-        pas_clusters, units, pas_shape = passage_stage(states, config, engine)
-    with timer.stage("write_records"):
-        out_docs: list[dict[str, Any]] = []
-        removed: list[Removal] = []
-        for state in states:
-            if state.dropped is not None:
-                removed.append(state.dropped)
-                continue
-            doc_removals = sorted(
-                _boilerplate_removals(state) + state.passage_removals,
-                key=lambda r: (r.start, r.end),
+    """Run every stage; records go to ``sink`` (kept in memory when none is given)."""
+    stages = _Stages(quiet=config.run.quiet)
+    memory = ListSink() if sink is None else None
+    out: Sink = memory if memory is not None else sink  # type: ignore[assignment]
+    shapes = lsh_shapes(config)
+    decisions = _Decisions()
+    with _work_dir(config, work_dir) as root:
+        spool = Spool(root)
+        with stages.stage("read_extract"):
+            n_read = spool_stage(documents, config, engine, spool, errors, stages)
+        with stages.stage("templates"):
+            templates = template_stage(spool, config)
+        with stages.stage("boilerplate_sign"):
+            corpus = analyse_stage(spool, config, engine, templates, shapes, stages)
+        with stages.stage("document_dedup"):
+            document_stage(corpus, spool, config, decisions)
+        with stages.stage("passage_dedup"):
+            passage_stage(
+                corpus,
+                spool,
+                config,
+                LshShape(shapes.passage_bands, shapes.passage_rows),
+                decisions,
             )
-            removed.extend(doc_removals)
-            out_docs.append(_output_record(state, config, doc_removals))
-        doc_spans = [(s.doc.doc_id, 0, len(s.doc.text)) for s in states]
-        pas_spans = [(states[i].doc.doc_id, s, e) for i, s, e in units]
-        clusters = [
-            _cluster_record(f"doc-{n:06d}", "document", c, doc_spans)
-            for n, c in enumerate(doc_clusters)
-        ] + [
-            _cluster_record(f"pas-{n:06d}", "passage", c, pas_spans)
-            for n, c in enumerate(pas_clusters)
-        ]
+        with stages.stage("write"):
+            tally = write_stage(spool, config, decisions, out, stages)
+        if work_dir is not None:
+            spool.remove()
     report = build_report(
-        states=states,
         n_read=n_read,
-        removed=removed,
-        clusters=clusters,
+        n_docs=len(corpus.doc_ids),
+        tally=tally,
+        decisions=decisions,
         config=config,
-        shapes={"document": doc_shape, "passage": pas_shape},
+        shapes=shapes,
         templates=templates,
         errors=errors,
-        timings=timer.timings,
+        stages=stages,
         inputs=inputs,
+        workers=engine.workers,
     )
-    return CleanResult(
-        documents=out_docs,
-        removed=[r.to_json() for r in removed],
-        clusters=clusters,
-        report=report,
-    )
+    if memory is not None:
+        return CleanResult(memory.documents, memory.removed, memory.clusters, report)
+    return CleanResult([], [], [], report)
 
 
 def build_report(
     *,
-    states: list[_DocState],
     n_read: int,
-    removed: list[Removal],
-    clusters: list[dict[str, Any]],
+    n_docs: int,
+    tally: _Tally,
+    decisions: _Decisions,
     config: Config,
-    shapes: dict[str, LshShape],
+    shapes: Shapes,
     templates: SiteTemplates | None,
     errors: ErrorLog,
-    timings: dict[str, float],
+    stages: _Stages,
     inputs: Sequence[str],
+    workers: int,
 ) -> dict[str, Any]:
     """Counts, parameters, errors and timings of a run (report.json)."""
-    by_kind: dict[str, dict[str, int]] = {}
-    by_reason: dict[str, dict[str, int]] = {}
-    for r in removed:
-        k = by_kind.setdefault(r.kind, {"records": 0, "chars": 0})
-        k["records"] += 1
-        k["chars"] += r.end - r.start
-        key = f"{r.kind}:{r.reason}"
-        v = by_reason.setdefault(key, {"records": 0, "chars": 0})
-        v["records"] += 1
-        v["chars"] += r.end - r.start
-    chars_in = sum(len(s.doc.text) for s in states)
-    kept = [s for s in states if s.dropped is None]
+    by_kind = tally.by_kind
     return {
         "dedup_version": __version__,
         "inputs": list(inputs),
         "documents": {
             "read": n_read,
-            "in": len(states),
-            "out": len(kept),
-            "dropped_duplicate": len(states) - len(kept),
+            "in": n_docs,
+            "out": tally.docs_out,
+            "dropped_duplicate": len(decisions.dropped),
             "bad_input_errors": len(errors.errors),
         },
         "characters": {
-            "in": chars_in,
+            "in": tally.chars_in,
+            "out": tally.chars_out,
             "removed_by_level": {
                 "boilerplate": by_kind.get("boilerplate", {}).get("chars", 0),
                 "document": by_kind.get("duplicate_document", {}).get("chars", 0),
@@ -498,20 +687,39 @@ def build_report(
         },
         "removed": {
             "by_kind": dict(sorted(by_kind.items())),
-            "by_reason": dict(sorted(by_reason.items())),
+            "by_reason": dict(sorted(tally.by_reason.items())),
         },
         "clusters": {
-            "document": sum(1 for c in clusters if c["level"] == "document"),
-            "passage": sum(1 for c in clusters if c["level"] == "passage"),
+            "document": len(decisions.doc_clusters),
+            "passage": len(decisions.passage_clusters),
         },
         "parameters": {
-            "config": config.to_dict(),
-            "lsh": {k: {"bands": v.bands, "rows": v.rows} for k, v in shapes.items()},
+            "config": _portable_config(config),
+            "lsh": {
+                "document": {"bands": shapes.doc_bands, "rows": shapes.doc_rows},
+                "passage": {"bands": shapes.passage_bands, "rows": shapes.passage_rows},
+            },
             "site_templates": templates.size() if templates is not None else 0,
         },
         "errors": {
             "count": len(errors.errors),
             "records": [e.to_json() for e in errors.errors],
         },
-        "timings_s": timings,
+        # Everything that may differ between two runs of the same job.
+        "runtime": {
+            "engine": config.run.engine,
+            "workers": workers,
+            "timings_s": stages.timings,
+            "peak_rss_mb": stages.peak_rss_mb,
+        },
     }
+
+
+def _portable_config(config: Config) -> dict[str, Any]:
+    # Settings that do not change the output (how many workers, which engine,
+    # where scratch files go) stay out of the report's parameters so reports
+    # of the same job compare equal across machines.
+    data = config.to_dict()
+    run = data.pop("run")
+    data["run"] = {"strict": run["strict"]}
+    return data

@@ -74,3 +74,29 @@ def test_workers_do_not_change_the_report_counts(tmp_path: Path, workers: int):
     corpus = _corpus(tmp_path)
     r = clean([str(corpus)], None, Config().replace(run={"workers": workers, "quiet": True}))
     assert r.report["documents"]["in"] == 120
+
+
+def test_chunk_size_does_not_change_the_output(tmp_path: Path):
+    corpus = _corpus(tmp_path)
+    outs = {}
+    for chunk in (7, 1000):
+        out = tmp_path / f"c{chunk}"
+        clean(
+            [str(corpus)],
+            str(out),
+            Config().replace(run={"workers": 1, "quiet": True, "chunk_docs": chunk}),
+        )
+        outs[chunk] = _outputs(out)
+        # The spool is private to the run and gone once it succeeded.
+        assert not (out / ".dedup-work").exists()
+    assert outs[7] == outs[1000]
+
+
+def test_report_has_per_stage_time_and_memory(tmp_path: Path):
+    r = clean([str(SEEDS)], None, Config().replace(run={"workers": 1, "quiet": True}))
+    runtime = r.report["runtime"]
+    assert set(runtime["timings_s"]) == set(runtime["peak_rss_mb"])
+    assert {"read_extract", "boilerplate_sign", "document_dedup", "passage_dedup", "write"} <= set(
+        runtime["timings_s"]
+    )
+    assert all(v > 0 for v in runtime["peak_rss_mb"].values())
