@@ -80,8 +80,8 @@ class RayEngine:
             ctx = ray.data.DataContext.get_current()
             ctx.enable_progress_bars = not quiet
             if quiet:
-                # Ray Data logs every execution at INFO on stderr.
-                logging.getLogger("ray.data").setLevel(logging.WARNING)
+                # Ray Data logs every execution (and that bars are off) on stderr.
+                logging.getLogger("ray.data").setLevel(logging.ERROR)
         resources = ray.cluster_resources()
         self.workers = int(resources.get("CPU", 1))
 
