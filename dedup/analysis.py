@@ -115,7 +115,12 @@ def extract_chunk(
             continue
         url = doc.fields.get(url_field) if doc.fields else None
         try:
-            doc.text = extract_html(doc.text, config, url=url if isinstance(url, str) else None)
+            doc.text = extract_html(
+                doc.text,
+                config,
+                url=url if isinstance(url, str) else None,
+                max_chars=config.html_max_chars,
+            )
         except HtmlExtractionError as exc:
             failed.append((pos, f"HTML extraction failed: {exc}"))
             continue

@@ -61,6 +61,8 @@ class BoilerplateConfig:
     html_include_comments: bool = False
     html_include_tables: bool = True
     html_timeout_s: float = 30.0
+    # Largest HTML page (characters) handed to the extractor; larger pages are refused.
+    html_max_chars: int = 20_000_000
     # Timeout for any one regex match, seconds.
     regex_timeout_s: float = 1.0
 
@@ -248,6 +250,14 @@ class Config:
             "must be in (0, 1]",
         )
         need(self.input.max_chars > 0, "input.max_chars", "must be positive")
+        from dedup.boilerplate import REASONS
+
+        unknown = [r for r in bp.disabled_rules if r not in REASONS]
+        need(
+            not unknown,
+            "boilerplate.disabled_rules",
+            f"unknown reason code(s) {', '.join(unknown)}; known: {', '.join(REASONS)}",
+        )
 
 
 _SECTIONS: dict[str, type] = {

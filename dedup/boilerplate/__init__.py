@@ -1,0 +1,79 @@
+"""Boilerplate filter: plain-text line rules, listing pages, site templates, HTML.
+
+Every removed line carries a stable reason code. The codes, each with an
+example line:
+
+- ``read_more_link``: "Read more: Iran execution: Man publicly hanged from crane",
+  "Also read; Armenia, Azerbaijan report 99 troops killed", "Lire aussi | ...",
+  "اقرأ أيضا: ...", or a bare "Continue reading".
+- ``related_header``: "Related Articles", "Most read", "You may also like".
+- ``related_stub``: on a listing page, another story's headline plus its short
+  or truncated teaser ("Pirates kill 1, kidnap 15 crew of Turkish ship off W. Africa").
+- ``section_label``: "Azerbaijan" standing above a story headline on a listing page.
+- ``age_stamp``: "2 years ago", "Updated 3 hours ago", "vor 2 Stunden".
+- ``date_stamp``: "January 29, 2023 at 3:24 pm", "Published: 2023-01-29 15:24 UTC".
+- ``dateline``: the prefix "WASHINGTON (AP) — " of a paragraph (only the prefix is cut).
+- ``caption``: "President ... on November 28, 2021 [Presidency of Iran/Anadolu Agency]",
+  "Photo: Jane Doe/Reuters", "(AP Photo/Evan Vucci)".
+- ``site_tagline``: "Creating new perspectives since 2009" near the top of a page.
+- ``social_share``: "Share on Facebook", "Follow us on Twitter", "12 comments".
+- ``subscribe``: "Subscribe to our newsletter", "Sign up for free".
+- ``cookie_notice``: "We use cookies to improve your experience."
+- ``advertisement``: "Advertisement", "Story continues below advertisement".
+- ``copyright``: "© 2023 Example Media. All rights reserved."
+- ``byline``: "By Jane Doe and John Smith".
+- ``credits``: "(Reporting by Will Dunham; Editing by Tom Brown)", "SOURCE: Al Jazeera News",
+  "Associated Press writers ... contributed to this report."
+- ``tags``: "Filed under: Politics |", "Tags: economy, budget".
+- ``reading_time``: "5 min read", "Tempo de leitura: 1 minuto".
+- ``author_contact``: a line that is only "jane.doe@example.com", "Reach the reporter at ...".
+- ``pre_title_label``: "OPINION: Why are relations between Azerbaijan and Israel
+  developing now?" (a label plus a headline, pointing at another story).
+- ``navigation``: four or more consecutive short menu lines ("Home", "World", "Sport", "Video").
+- ``site_template``: a short line the same site repeats on many pages (learned).
+
+A line is never dropped merely for lacking terminal punctuation or for ending
+with a closing quotation mark.
+"""
+
+from .classify import LineDecision, classify_text, explain_lines, split_lines
+from .html import HtmlExtractionError, extract_html
+from .templates import SiteTemplates, learn_templates, normalise_line
+
+REASONS: tuple[str, ...] = (
+    "read_more_link",
+    "related_header",
+    "related_stub",
+    "section_label",
+    "age_stamp",
+    "date_stamp",
+    "dateline",
+    "caption",
+    "site_tagline",
+    "social_share",
+    "subscribe",
+    "cookie_notice",
+    "advertisement",
+    "copyright",
+    "byline",
+    "credits",
+    "tags",
+    "reading_time",
+    "author_contact",
+    "pre_title_label",
+    "navigation",
+    "site_template",
+)
+
+__all__ = [
+    "REASONS",
+    "HtmlExtractionError",
+    "LineDecision",
+    "SiteTemplates",
+    "classify_text",
+    "explain_lines",
+    "extract_html",
+    "learn_templates",
+    "normalise_line",
+    "split_lines",
+]

@@ -1,0 +1,272 @@
+"""Classify every line of a plain-text page as content or boilerplate.
+
+Three passes, each cheap:
+
+1. line rules (:func:`.lines.line_rule`) and learned site templates;
+2. navigation runs: four or more consecutive short title-like lines;
+3. listing-page segmentation: when a page carries two or more stamp lines
+   ("2 years ago", "January 29, 2023"), the stamps cut it into story
+   segments; a segment made of a headline plus at most two short teaser lines,
+   or plus a few lines ending in a truncated teaser, is a ``related_stub``;
+   full stories stay whatever their length.
+
+Decisions about the seeds' listing page (seeds/004_*.txt), on purpose:
+the short "Bangladeshi student killed in Azerbaijan" story (headline and seven
+paragraphs, the last one a complete sentence) is a real article and stays; the
+first line "Azerbaijan" is a section label (a one-to-three-word line standing
+before a story's headline) and goes as ``section_label``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dedup.config import BoilerplateConfig
+
+from .lines import (
+    RuleHit,
+    ends_sentence,
+    is_headline_like,
+    is_truncated,
+    line_rule,
+    word_count,
+)
+from .templates import SiteTemplates, normalise_line
+
+CONTENT = "content"
+BOILERPLATE = "boilerplate"
+_STAMPS = frozenset({"age_stamp", "date_stamp"})
+_MAX_BOX_LINES = 12
+_LONG = 10_000  # word count used for lines too long to be anything but prose
+
+
+@dataclass(frozen=True)
+class LineDecision:
+    """The verdict on one line of a text.
+
+    ``start``/``end`` index the line in the text (newline excluded, a ``\\r``
+    included); ``cut_start``/``cut_end`` is what is removed when the line is
+    boilerplate: the whole line, or only a prefix (``dateline``). For content
+    lines the cut is empty (``cut_start == cut_end == start``).
+    """
+
+    start: int
+    end: int
+    text: str
+    label: str
+    reason: str | None
+    rule: str
+    cut_start: int
+    cut_end: int
+
+
+def split_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every line, split on ``\\n`` only; an empty text has one empty line.
+
+    >>> split_lines("a\\r\\nbc\\n")
+    [(0, 2), (3, 5), (6, 6)]
+    """
+    spans: list[tuple[int, int]] = []
+    start = 0
+    find = text.find
+    while True:
+        nl = find("\n", start)
+        if nl < 0:
+            spans.append((start, len(text)))
+            return spans
+        spans.append((start, nl))
+        start = nl + 1
+
+
+def _nav_like(s: str) -> bool:
+    if len(s) > 40 or ends_sentence(s) or s[-1] == ",":
+        return False
+    words = s.split()
+    if len(words) > 4:
+        return False
+    # Menus are Title Case words without figures; lists of products, prices or
+    # steps carry digits or lower-case words and are content.
+    for w in words:
+        if any(ch.isdigit() for ch in w):
+            return False
+        if len(w) > 3 and not w[0].isupper():
+            return False
+    return s[0].isupper()
+
+
+def classify_text(
+    text: str,
+    config: BoilerplateConfig,
+    templates: SiteTemplates | None = None,
+    site: str | None = None,
+) -> list[LineDecision]:
+    """One decision per line of ``text`` (split on ``\\n``), in order.
+
+    >>> from dedup.config import BoilerplateConfig
+    >>> text = "Real news here.\\nRead more: Other story\\n2 years ago"
+    >>> ds = classify_text(text, BoilerplateConfig())
+    >>> [(d.label, d.reason) for d in ds]
+    [('content', None), ('boilerplate', 'read_more_link'), ('boilerplate', 'age_stamp')]
+    """
+    spans = split_lines(text)
+    n = len(spans)
+    if not config.enabled:
+        return [LineDecision(s, e, text[s:e], CONTENT, None, "", s, s) for s, e in spans]
+    timeout = config.regex_timeout_s
+    stripped: list[str] = []
+    hits: list[RuleHit | None] = [None] * n
+    max_words = config.template_max_words
+    use_templates = templates is not None and site is not None and config.templates
+    position = 0
+    for i, (s, e) in enumerate(spans):
+        st = text[s:e].strip()
+        stripped.append(st)
+        if not st:
+            continue
+        # An 800-character line cannot be a <= 40-word rule line unless its words
+        # average 20 characters; skip the split, which is the loop's main cost.
+        nw = _LONG if len(st) > 800 else word_count(st)
+        hit = line_rule(st, nw, timeout, position)
+        position += 1
+        if (
+            hit is None
+            and use_templates
+            and nw <= max_words
+            and templates is not None
+            and templates.contains_key(site, normalise_line(st))
+        ):
+            hit = RuleHit("site_template", f"a line this site repeats on many pages ({site})")
+        hits[i] = hit
+
+    nonblank = [i for i in range(n) if stripped[i]]
+    _mark_navigation(nonblank, stripped, hits)
+    _mark_related_box(nonblank, stripped, hits)
+    _mark_listing(nonblank, stripped, hits)
+
+    disabled = set(config.disabled_rules)
+    out: list[LineDecision] = []
+    for i, (s, e) in enumerate(spans):
+        hit = hits[i]
+        raw = text[s:e]
+        if hit is None or hit.reason in disabled:
+            out.append(LineDecision(s, e, raw, CONTENT, None, "", s, s))
+            continue
+        if hit.cut is None:
+            cs, ce = s, e
+        else:
+            lead = len(raw) - len(raw.lstrip())
+            cs, ce = s + lead + hit.cut[0], s + lead + hit.cut[1]
+        out.append(LineDecision(s, e, raw, BOILERPLATE, hit.reason, hit.rule, cs, ce))
+    return out
+
+
+def _mark_navigation(nonblank: list[int], stripped: list[str], hits: list[RuleHit | None]) -> None:
+    """Four or more consecutive short title-like lines are a menu, not prose."""
+    run: list[int] = []
+
+    def flush() -> None:
+        if len(run) >= 4:
+            for j in run:
+                hits[j] = RuleHit("navigation", "part of a run of 4+ short menu-like lines")
+        run.clear()
+
+    for i in nonblank:
+        hit = hits[i]
+        if (hit is None and _nav_like(stripped[i])) or (
+            hit is not None and hit.reason == "navigation"
+        ):
+            run.append(i)
+        else:
+            flush()
+    flush()
+
+
+def _mark_related_box(nonblank: list[int], stripped: list[str], hits: list[RuleHit | None]) -> None:
+    """Headline lines right under a "Related" / "You may also like" heading are links."""
+    rule = "a headline listed under a 'Related' / 'Most read' heading"
+    for k, i in enumerate(nonblank):
+        hit = hits[i]
+        if hit is None or hit.reason != "related_header":
+            continue
+        for j in nonblank[k + 1 : k + 1 + _MAX_BOX_LINES]:
+            if hits[j] is not None or not is_headline_like(stripped[j]):
+                break
+            hits[j] = RuleHit("related_stub", rule)
+
+
+def _mark_listing(nonblank: list[int], stripped: list[str], hits: list[RuleHit | None]) -> None:
+    """Segment a listing page at its stamp lines and drop headline+teaser stubs."""
+    stamp_pos = [k for k, i in enumerate(nonblank) if _is_stamp(hits[i])]
+    if len(stamp_pos) < 2:
+        return
+    segments: list[list[int]] = []
+    current: list[int] = []
+    for i in nonblank:
+        if _is_stamp(hits[i]):
+            if current:
+                segments.append(current)
+            current = []
+        elif hits[i] is None:
+            current.append(i)
+    if current:
+        segments.append(current)
+    # A page with dates in its header is not a listing: ask for at least two
+    # segments that look like stories (a headline followed by text).
+    stories = [
+        seg
+        for seg in segments
+        if len(seg) >= 2 and any(is_headline_like(stripped[j]) for j in seg[:2])
+    ]
+    if len(stories) < 2:
+        return
+    for seg in segments:
+        _judge_segment(seg, stripped, hits)
+
+
+def _is_stamp(hit: RuleHit | None) -> bool:
+    return hit is not None and hit.reason in _STAMPS
+
+
+def _judge_segment(seg: Sequence[int], stripped: list[str], hits: list[RuleHit | None]) -> None:
+    head = seg[0]
+    body = list(seg[1:])
+    if not is_headline_like(stripped[head]):
+        return
+    if body and word_count(stripped[head]) <= 3 and is_headline_like(stripped[body[0]]):
+        hits[head] = RuleHit(
+            "section_label", "a one-to-three-word section label above a story headline"
+        )
+        head, body = body[0], body[1:]
+    chars = sum(len(stripped[j]) for j in body)
+    stub = (
+        not body
+        or (len(body) <= 2 and chars <= 700)
+        or (len(body) <= 4 and is_truncated(stripped[body[-1]]))
+    )
+    if not stub:
+        return
+    rule = "headline + teaser of another story on a listing page"
+    for j in (head, *body):
+        hits[j] = RuleHit("related_stub", rule)
+
+
+def explain_lines(decisions: Sequence[LineDecision]) -> str:
+    """The text of ``dedup strip --explain``: one row per input line.
+
+    >>> from dedup.config import BoilerplateConfig
+    >>> print(explain_lines(classify_text("Hello there.\\n3 hours ago", BoilerplateConfig())))
+    keep  -                 | Hello there.
+    DROP  age_stamp         | 3 hours ago
+    """
+    rows = []
+    for d in decisions:
+        line = d.text.rstrip("\r")
+        if d.label == CONTENT:
+            rows.append(f"keep  {'-':<17} | {line}")
+        elif d.cut_start == d.start and d.cut_end == d.end:
+            rows.append(f"DROP  {d.reason or '?':<17} | {line}")
+        else:
+            a, b = d.cut_start - d.start, d.cut_end - d.start
+            rows.append(f"CUT   {d.reason or '?':<17} | [{line[a:b]}]{line[b:]}")
+    return "\n".join(rows)
