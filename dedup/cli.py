@@ -60,6 +60,12 @@ def _common(p: argparse.ArgumentParser) -> None:
         help="fail on the first bad input record (exit code 1)",
     )
     p.add_argument(
+        "--resume",
+        action="store_true",
+        default=None,
+        help="reuse the work an interrupted run into the same OUTDIR had finished",
+    )
+    p.add_argument(
         "--quiet", action="store_true", default=None, help="no progress bars and no summary"
     )
     p.add_argument("--no-boilerplate", action="store_true", help="skip boilerplate removal")
@@ -146,6 +152,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
     put("run", "ray_address", args.ray_address)
     put("run", "strict", args.strict)
     put("run", "quiet", args.quiet)
+    put("run", "resume", args.resume)
     if args.no_boilerplate:
         put("boilerplate", "enabled", False)
     if args.no_templates:

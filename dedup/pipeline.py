@@ -15,6 +15,8 @@ or the number of workers.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import resource
 import sys
@@ -94,6 +96,7 @@ class _Stages:
     """Per-stage wall time and peak memory, for report.json."""
 
     quiet: bool = True
+    resumed_chunks: int = 0
     timings: dict[str, float] = field(default_factory=dict)
     peak_rss_mb: dict[str, float] = field(default_factory=dict)
 
@@ -233,8 +236,21 @@ def spool_stage(
     spool: Spool,
     errors: ErrorLog,
     stages: _Stages,
+    manifest: dict[str, Any] | None = None,
+    fingerprint: str = "",
 ) -> int:
-    """Read the input in chunks, extract HTML in workers, spool the documents."""
+    """Read the input in chunks, extract HTML in workers, spool the documents.
+
+    With a manifest from an interrupted run of the same job whose reading had
+    finished, the spooled chunks are reused and the input is not read again;
+    the bad-input reports of that reading are replayed so the report is the same.
+    """
+    if manifest is not None and manifest.get("read_complete"):
+        spool.chunk_sizes = [int(n) for n in manifest["chunk_sizes"]]
+        for e in manifest["errors"]:
+            errors.add(e["source"], e["line"], e["message"])
+        return int(manifest["n_read"])
+    spool.clear()
     chunk_docs = config.run.chunk_docs
     window = max(1, engine.workers * 2)
     fn = partial(extract_chunk, config=config.boilerplate, url_field=config.input.url_field)
@@ -253,6 +269,15 @@ def spool_stage(
                 if kept:
                     spool.add_chunk(kept)
             bar.update(sum(len(c) for c in chunks))
+    spool.save_manifest(
+        {
+            "fingerprint": fingerprint,
+            "read_complete": True,
+            "n_read": n_read,
+            "chunk_sizes": spool.chunk_sizes,
+            "errors": [e.to_json() for e in errors.errors],
+        }
+    )
     return n_read
 
 
@@ -284,14 +309,27 @@ def analyse_stage(
     window = max(1, engine.workers * 2)
     with stages.bar(spool.n_chunks, "analyse") as bar:
         for ks in _batched(range(spool.n_chunks), window):
-            chunks = [spool.read(("docs", k)) for k in ks]
-            for k, docs, analysis in zip(ks, chunks, engine.map(fn, chunks), strict=True):
-                spool.write(("analysis", k), analysis)
-                # Passage band keys, one band per row, so a band is one contiguous read.
-                np.save(spool.root / f"pkeys-{k:06d}.npy", analysis.passages.keys.T.copy())
-                corpus.add(docs, analysis)
+            chunks = {k: spool.read(("docs", k)) for k in ks}
+            # Chunks an interrupted run already analysed are read back, not redone.
+            todo = [k for k in ks if not _analysed(spool, k)]
+            fresh = dict(zip(todo, engine.map(fn, [chunks[k] for k in todo]), strict=True))
+            for k in ks:
+                if k in fresh:
+                    analysis = fresh[k]
+                    # Band keys first, analysis last: the analysis file marks the chunk done.
+                    # One band per row, so a band is one contiguous read later.
+                    spool.save_array("pkeys", k, analysis.passages.keys.T.copy())
+                    spool.write(("analysis", k), analysis)
+                else:
+                    analysis = spool.read(("analysis", k))
+                    stages.resumed_chunks += 1
+                corpus.add(chunks[k], analysis)
                 bar.update(1)
     return corpus.freeze()
+
+
+def _analysed(spool: Spool, k: int) -> bool:
+    return spool.has(("analysis", k)) and spool.array_path("pkeys", k).is_file()
 
 
 def _shingle_view(spool: Spool, level: str, sizes: list[int]) -> RaggedView:
@@ -350,7 +388,7 @@ def _passage_pairs(spool: Spool, corpus: _Frozen, bands: int, dropped: set[int])
         pos = 0
         for k, count in enumerate(corpus.passage_counts):
             if count:
-                keys = np.load(spool.root / f"pkeys-{k:06d}.npy", mmap_mode="r")
+                keys = np.load(spool.array_path("pkeys", k), mmap_mode="r")
                 column[pos : pos + count] = keys[b]
                 pos += count
         found.append(candidate_pairs(column.reshape(-1, 1)))
@@ -577,6 +615,16 @@ def write_stage(
 # ---------------------------------------------------------------------- driver
 
 
+def job_fingerprint(config: Config, inputs: Sequence[str]) -> str:
+    """What must match for an interrupted run's spool to be reused by --resume."""
+    data = config.to_dict()
+    data["run"] = {"chunk_docs": config.run.chunk_docs}
+    blob = json.dumps(
+        {"config": data, "inputs": list(inputs), "version": __version__}, sort_keys=True
+    )
+    return hashlib.sha256(blob.encode()).hexdigest()
+
+
 def lsh_shapes(config: Config) -> Shapes:
     """Band shapes for both levels: the override when set, else from the thresholds."""
     num_perm = config.minhash.num_perm
@@ -612,8 +660,15 @@ def run_pipeline(
     decisions = _Decisions()
     with _work_dir(config, work_dir) as root:
         spool = Spool(root)
+        fingerprint = job_fingerprint(config, inputs)
+        manifest = spool.load_manifest() if config.run.resume else None
+        if manifest is not None and manifest.get("fingerprint") != fingerprint:
+            log.warning("work directory %s belongs to another job; starting afresh", root)
+            manifest = None
         with stages.stage("read_extract"):
-            n_read = spool_stage(documents, config, engine, spool, errors, stages)
+            n_read = spool_stage(
+                documents, config, engine, spool, errors, stages, manifest, fingerprint
+            )
         with stages.stage("templates"):
             templates = template_stage(spool, config)
         with stages.stage("boilerplate_sign"):
@@ -711,6 +766,7 @@ def build_report(
             "workers": workers,
             "timings_s": stages.timings,
             "peak_rss_mb": stages.peak_rss_mb,
+            "resumed_chunks": stages.resumed_chunks,
         },
     }
 

@@ -9,6 +9,7 @@ chunk by chunk. Files are private to the run and removed when it succeeds.
 from __future__ import annotations
 
 import bisect
+import json
 import pickle
 import shutil
 from collections import OrderedDict
@@ -19,6 +20,8 @@ from typing import Any
 import numpy as np
 
 from dedup.io.writers import atomic_writer
+
+MANIFEST = "manifest.json"
 
 
 class Spool:
@@ -31,6 +34,35 @@ class Spool:
 
     def _path(self, kind: str, k: int) -> Path:
         return self.root / f"{kind}-{k:06d}.pkl"
+
+    def has(self, key: tuple[str, int]) -> bool:
+        return self._path(*key).is_file()
+
+    def clear(self) -> None:
+        """Forget every chunk (a fresh run, or a resume that cannot reuse them)."""
+        for p in self.root.iterdir():
+            if p.is_file():
+                p.unlink()
+        self.chunk_sizes = []
+
+    def save_array(self, name: str, k: int, array: np.ndarray) -> None:
+        with atomic_writer(self.root / f"{name}-{k:06d}.npy", "wb") as fh:
+            np.save(fh, array)
+
+    def array_path(self, name: str, k: int) -> Path:
+        return self.root / f"{name}-{k:06d}.npy"
+
+    def load_manifest(self) -> dict[str, Any] | None:
+        """What an earlier, interrupted run of this job had finished, if anything."""
+        try:
+            data = json.loads((self.root / MANIFEST).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def save_manifest(self, manifest: dict[str, Any]) -> None:
+        with atomic_writer(self.root / MANIFEST) as fh:
+            json.dump(manifest, fh)
 
     def add_chunk(self, docs: list[Any]) -> int:
         k = len(self.chunk_sizes)
