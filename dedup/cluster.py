@@ -1,0 +1,203 @@
+"""Verification of candidate pairs and splitting of chained components.
+
+Shingle sets are sorted unique uint64 arrays (``MinHasher.shingle_hashes``).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+
+import numba
+import numpy as np
+
+from dedup.minhash import is_empty_signature
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "containment",
+    "jaccard",
+    "split_by_keeper",
+    "verify_pairs",
+    "verify_pairs_estimated",
+]
+
+
+def _intersection_size(a: np.ndarray, b: np.ndarray) -> int:
+    return int(np.intersect1d(a, b, assume_unique=True).shape[0])
+
+
+def jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """|a ∩ b| / |a ∪ b| of two sorted unique arrays; 0.0 if both are empty.
+
+    >>> jaccard(np.array([1, 2, 3], np.uint64), np.array([2, 3, 4], np.uint64))
+    0.5
+    """
+    if a.shape[0] == 0 and b.shape[0] == 0:
+        return 0.0
+    inter = _intersection_size(a, b)
+    return inter / (a.shape[0] + b.shape[0] - inter)
+
+
+def containment(a: np.ndarray, b: np.ndarray) -> float:
+    """|a ∩ b| / min(|a|, |b|): how much of the smaller set lies in the larger.
+
+    >>> containment(np.array([2, 3], np.uint64), np.array([1, 2, 3, 4], np.uint64))
+    1.0
+    """
+    small = min(a.shape[0], b.shape[0])
+    if small == 0:
+        return 0.0
+    return _intersection_size(a, b) / small
+
+
+@numba.njit(cache=True, nogil=True)
+def _intersections(  # pragma: no cover - compiled
+    flat: np.ndarray, offsets: np.ndarray, pairs: np.ndarray
+) -> np.ndarray:
+    out = np.zeros(pairs.shape[0], dtype=np.int64)
+    for p in range(pairs.shape[0]):
+        i = offsets[pairs[p, 0]]
+        i_end = offsets[pairs[p, 0] + 1]
+        j = offsets[pairs[p, 1]]
+        j_end = offsets[pairs[p, 1] + 1]
+        c = 0
+        while i < i_end and j < j_end:
+            x = flat[i]
+            y = flat[j]
+            if x == y:
+                c += 1
+                i += 1
+                j += 1
+            elif x < y:
+                i += 1
+            else:
+                j += 1
+        out[p] = c
+    return out
+
+
+def verify_pairs(
+    pairs: np.ndarray,
+    shingles: Sequence[np.ndarray],
+    threshold: float,
+    containment_threshold: float | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Keep candidate pairs whose exact similarity passes.
+
+    A pair passes if its Jaccard >= ``threshold``, or, when
+    ``containment_threshold`` is set, its containment >= that. The reported
+    similarity is the Jaccard when the Jaccard passed, else the containment
+    (so a reported value below ``threshold`` means "passed by containment").
+    Pairs where either set is empty never pass.
+
+    >>> s = [np.array([1, 2, 3, 4], np.uint64), np.array([1, 2, 3, 5], np.uint64),
+    ...      np.array([1, 2], np.uint64)]
+    >>> kept, sim = verify_pairs(np.array([[0, 1], [0, 2]]), s, 0.6)
+    >>> kept.tolist(), sim.tolist()
+    ([[0, 1]], [0.6])
+    >>> kept, sim = verify_pairs(np.array([[0, 1], [0, 2]]), s, 0.7, containment_threshold=0.9)
+    >>> kept.tolist(), sim.tolist()
+    ([[0, 2]], [1.0])
+    """
+    arr = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    if not 0.0 <= threshold <= 1.0:
+        raise ValueError(f"threshold must be in [0, 1], got {threshold}")
+    if containment_threshold is not None and not 0.0 <= containment_threshold <= 1.0:
+        raise ValueError(f"containment_threshold must be in [0, 1], got {containment_threshold}")
+    if arr.shape[0] == 0:
+        return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.float64)
+    if arr.min() < 0 or arr.max() >= len(shingles):
+        raise ValueError(f"pair index out of range 0..{len(shingles) - 1}")
+    # Only the sets that appear in a pair are gathered into the flat array.
+    used = np.unique(arr)
+    remap = np.full(len(shingles), -1, dtype=np.int64)
+    remap[used] = np.arange(used.shape[0])
+    parts = [np.asarray(shingles[int(u)], dtype=np.uint64) for u in used]
+    sizes = np.array([p.shape[0] for p in parts], dtype=np.int64)
+    offsets = np.zeros(used.shape[0] + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    flat = np.concatenate(parts) if parts else np.empty(0, dtype=np.uint64)
+    local = remap[arr]
+    inter = _intersections(flat, offsets, np.ascontiguousarray(local)).astype(np.float64)
+    size_a = sizes[local[:, 0]].astype(np.float64)
+    size_b = sizes[local[:, 1]].astype(np.float64)
+    union = size_a + size_b - inter
+    nonempty = (size_a > 0) & (size_b > 0)
+    jac = np.divide(inter, union, out=np.zeros_like(inter), where=union > 0)
+    keep = nonempty & (jac >= threshold)
+    sim = jac.copy()
+    if containment_threshold is not None:
+        small = np.minimum(size_a, size_b)
+        cont = np.divide(inter, small, out=np.zeros_like(inter), where=small > 0)
+        by_cont = nonempty & ~keep & (cont >= containment_threshold)
+        sim[by_cont] = cont[by_cont]
+        keep |= by_cont
+    return arr[keep], sim[keep]
+
+
+def verify_pairs_estimated(
+    pairs: np.ndarray, signatures: np.ndarray, threshold: float, block: int = 65_536
+) -> tuple[np.ndarray, np.ndarray]:
+    """Keep pairs whose MinHash-estimated Jaccard (share of equal slots) >= threshold.
+
+    The cheap alternative to :func:`verify_pairs` (config ``verify =
+    "estimate"``): no shingle sets needed, error about sqrt(J(1-J)/num_perm).
+    Pairs involving an empty-text signature never pass. Works in blocks of
+    pairs so memory stays O(block * num_perm).
+
+    >>> sig = np.array([[1, 2, 3, 4], [1, 2, 3, 9], [7, 7, 7, 7]], dtype=np.uint32)
+    >>> kept, sim = verify_pairs_estimated(np.array([[0, 1], [0, 2]]), sig, 0.7)
+    >>> kept.tolist(), sim.tolist()
+    ([[0, 1]], [0.75])
+    """
+    arr = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    sig = np.asarray(signatures)
+    if sig.ndim != 2:
+        raise ValueError(f"signatures must be 2-D, got shape {sig.shape}")
+    if not 0.0 <= threshold <= 1.0:
+        raise ValueError(f"threshold must be in [0, 1], got {threshold}")
+    if arr.shape[0] and (arr.min() < 0 or arr.max() >= sig.shape[0]):
+        raise ValueError(f"pair index out of range 0..{sig.shape[0] - 1}")
+    empty = is_empty_signature(sig) if sig.shape[1] else np.ones(sig.shape[0], dtype=bool)
+    est = np.empty(arr.shape[0], dtype=np.float64)
+    for s in range(0, arr.shape[0], block):
+        p = arr[s : s + block]
+        equal = np.count_nonzero(sig[p[:, 0]] == sig[p[:, 1]], axis=1)
+        est[s : s + block] = equal / max(sig.shape[1], 1)
+    est[empty[arr[:, 0]] | empty[arr[:, 1]]] = 0.0
+    keep = est >= threshold
+    if threshold == 0.0:
+        keep &= ~(empty[arr[:, 0]] | empty[arr[:, 1]])
+    return arr[keep], est[keep]
+
+
+def split_by_keeper(
+    members: Sequence[int],
+    choose_keeper: Callable[[Sequence[int]], int],
+    similar: Callable[[int, int], bool],
+) -> list[tuple[int, list[int]]]:
+    """Split one connected component into clusters that each match their keeper.
+
+    LSH links chain: A~B and B~C does not make A~C. Repeatedly pick the keeper
+    among the remaining members with ``choose_keeper``, put into its cluster
+    the remaining members ``m`` with ``similar(keeper, m)``, and go on with the
+    rest. Members keep the order given (sorted here, for determinism).
+    Singletons come back as ``(m, [m])``.
+
+    >>> sim = {(0, 1), (1, 2)}
+    >>> split_by_keeper([2, 0, 1], min, lambda a, b: (min(a, b), max(a, b)) in sim)
+    [(0, [0, 1]), (2, [2])]
+    """
+    remaining = sorted(set(members))
+    out: list[tuple[int, list[int]]] = []
+    while remaining:
+        keeper = choose_keeper(list(remaining))
+        if keeper not in remaining:
+            raise ValueError(f"choose_keeper returned {keeper}, not a remaining member")
+        cluster = [m for m in remaining if m == keeper or similar(keeper, m)]
+        out.append((keeper, cluster))
+        taken = set(cluster)
+        remaining = [m for m in remaining if m not in taken]
+    return out
