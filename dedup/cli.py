@@ -93,7 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
         "clusters.jsonl and report.json into OUTDIR.",
     )
     _common(pc)
-    pc.add_argument("--threshold", type=float, help="document-level Jaccard threshold (0.8)")
+    pc.add_argument("--threshold", type=float, help="document-level Jaccard threshold (0.7)")
     pc.add_argument(
         "--passage",
         choices=["sentence", "paragraph", "window"],

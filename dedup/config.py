@@ -73,7 +73,8 @@ class MinHashConfig:
     seed: int = 1
     # "word" n-grams over \w+ tokens, or "char" n-grams over normalised text.
     shingle: str = "word"
-    # "fast" (default) or "datasketch" (values equal datasketch.MinHash).
+    # "fast" (default), "datasketch" (values equal datasketch 2.x MinHash, affine32)
+    # or "datasketch-legacy" (datasketch 1.x values).
     scheme: str = "fast"
 
 
@@ -81,10 +82,19 @@ class MinHashConfig:
 class DocumentDedupConfig:
     enabled: bool = True
     ngram: int = 5
-    threshold: float = 0.8
-    # Explicit LSH shape; both 0 = derived from the threshold.
+    # Jaccard of word 5-grams to the kept copy. 0.7 sits between the closest
+    # hard negatives and the hardest edited copies of benchmarks/make_neardup.py
+    # (pairwise F1 1.000 at 0.7 vs 0.932 at 0.8 on the medium corpus).
+    threshold: float = 0.7
+    # Explicit LSH shape; both 0 = derived from the threshold, minimising
+    # fp_weight * P(false candidate) + fn_weight * P(missed pair). Verification is
+    # exact, so a false candidate costs a little time while a missed pair is a
+    # missed duplicate: weigh misses heavily (recall at J >= 0.8 is 0.97 with
+    # 0.1/0.9, 0.79 with 0.5/0.5; benchmarks/minhash_speed.py).
     bands: int = 0
     rows: int = 0
+    lsh_fp_weight: float = 0.1
+    lsh_fn_weight: float = 0.9
     # "exact" Jaccard over shingle sets, or "estimate" from signatures.
     verify: str = "exact"
 
@@ -107,6 +117,8 @@ class PassageDedupConfig:
     lsh_threshold: float = 0.4
     bands: int = 0
     rows: int = 0
+    lsh_fp_weight: float = 0.5
+    lsh_fn_weight: float = 0.5
     language: str = "en"
 
 
@@ -205,11 +217,20 @@ class Config:
         need(mh.num_perm >= 2, "minhash.num_perm", "must be at least 2")
         need(mh.shingle in ("word", "char"), "minhash.shingle", "must be 'word' or 'char'")
         need(
-            mh.scheme in ("fast", "datasketch"), "minhash.scheme", "must be 'fast' or 'datasketch'"
+            mh.scheme in ("fast", "datasketch", "datasketch-legacy"),
+            "minhash.scheme",
+            "must be 'fast', 'datasketch' (2.x affine32 values) or 'datasketch-legacy' (1.x)",
         )
         for name, sec in (("document", doc), ("passage", pas)):
             need(0.0 < sec.threshold <= 1.0, f"{name}.threshold", "must be in (0, 1]")
             need(sec.ngram >= 1, f"{name}.ngram", "must be at least 1")
+            need(
+                sec.lsh_fp_weight >= 0
+                and sec.lsh_fn_weight >= 0
+                and sec.lsh_fp_weight + sec.lsh_fn_weight > 0,
+                f"{name}.lsh_fp_weight",
+                "weights must be >= 0 and not both 0",
+            )
             need(sec.bands >= 0 and sec.rows >= 0, f"{name}.bands", "must not be negative")
             need(
                 (sec.bands == 0) == (sec.rows == 0),

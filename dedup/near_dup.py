@@ -57,12 +57,19 @@ class LshShape:
     rows: int
 
 
-def lsh_shape(threshold: float, num_perm: int, bands: int = 0, rows: int = 0) -> LshShape:
+def lsh_shape(
+    threshold: float,
+    num_perm: int,
+    bands: int = 0,
+    rows: int = 0,
+    fp_weight: float = 0.5,
+    fn_weight: float = 0.5,
+) -> LshShape:
     """The explicit override when given, else bands x rows derived from the threshold."""
     if bands and rows:
         return LshShape(bands, rows)
     # A threshold of 1.0 (exact copies only) has no FN area; take the shape for 0.99.
-    b, r = optimal_params(min(threshold, 0.99), num_perm)
+    b, r = optimal_params(min(threshold, 0.99), num_perm, fp_weight, fn_weight)
     return LshShape(b, r)
 
 

@@ -628,8 +628,9 @@ def job_fingerprint(config: Config, inputs: Sequence[str]) -> str:
 def lsh_shapes(config: Config) -> Shapes:
     """Band shapes for both levels: the override when set, else from the thresholds."""
     num_perm = config.minhash.num_perm
-    d = lsh_shape(config.document.threshold, num_perm, config.document.bands, config.document.rows)
-    p = lsh_shape(config.passage.lsh_threshold, num_perm, config.passage.bands, config.passage.rows)
+    dc, pc = config.document, config.passage
+    d = lsh_shape(dc.threshold, num_perm, dc.bands, dc.rows, dc.lsh_fp_weight, dc.lsh_fn_weight)
+    p = lsh_shape(pc.lsh_threshold, num_perm, pc.bands, pc.rows, pc.lsh_fp_weight, pc.lsh_fn_weight)
     return Shapes(d.bands, d.rows, p.bands, p.rows)
 
 

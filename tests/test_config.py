@@ -9,7 +9,7 @@ from dedup.config import Config, ConfigError
 
 def test_defaults_are_valid():
     c = Config()
-    assert c.document.threshold == 0.8
+    assert c.document.threshold == 0.7
     assert c.passage.unit == "sentence"
 
 
