@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import shutil
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -19,9 +20,11 @@ from dedup.config import Config
 from dedup.documents import InputError
 from dedup.engines import make_engine
 from dedup.io.outdir import REPORT, WORK_DIR, FileSink, StreamSink, run_marker
+from dedup.io.spool import SpoolTexts
 from dedup.io.readers import ErrorLog, iter_records, read_inputs
 from dedup.io.writers import write_json
 from dedup.pipeline import CleanResult, run_pipeline
+from dedup.report import write_report_html
 
 log = logging.getLogger(__name__)
 
@@ -84,14 +87,18 @@ def clean(
                 stream.flush()
                 if target is not None:
                     write_json(target / REPORT, result.report)
+                    write_report_html(target)
             return result
         target = Path(outdir)
+        work = target / WORK_DIR
         with run_marker(target):
             with FileSink(target) as sink:
                 result = run_pipeline(
-                    docs, config, engine, errors, inputs, sink=sink, work_dir=target / WORK_DIR
+                    docs, config, engine, errors, inputs, sink=sink, work_dir=work
                 )
             write_json(target / REPORT, result.report)
+            write_report_html(target, SpoolTexts(work))
+            shutil.rmtree(work, ignore_errors=True)
         return result
     finally:
         engine.close()

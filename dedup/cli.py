@@ -125,6 +125,15 @@ def build_parser() -> argparse.ArgumentParser:
         if action.dest == "output":
             action.required = False
 
+    pr = sub.add_parser(
+        "report",
+        help="rebuild report.html of a finished run",
+        description="Rebuild OUTDIR/report.html from a finished run's files.",
+    )
+    from dedup.report import add_report_arguments
+
+    add_report_arguments(pr)
+
     pe = sub.add_parser(
         "eval",
         help="score clusters or removed spans against gold labels",
@@ -221,6 +230,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from dedup.evaluate import main_eval
 
         return main_eval(args)
+    if args.command == "report":
+        from dedup.report import main_report
+
+        return main_report(args)
     try:
         config = config_from_args(args)
     except ConfigError as exc:

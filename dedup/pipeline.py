@@ -653,7 +653,12 @@ def run_pipeline(
     sink: Sink | None = None,
     work_dir: Path | None = None,
 ) -> CleanResult:
-    """Run every stage; records go to ``sink`` (kept in memory when none is given)."""
+    """Run every stage; records go to ``sink`` (kept in memory when none is given).
+
+    A given ``work_dir`` is left in place for the caller (who may still read
+    the spooled texts, e.g. for report.html) to remove; without one, a
+    temporary directory is used and removed.
+    """
     stages = _Stages(quiet=config.run.quiet)
     memory = ListSink() if sink is None else None
     out: Sink = memory if memory is not None else sink  # type: ignore[assignment]
@@ -686,8 +691,6 @@ def run_pipeline(
             )
         with stages.stage("write"):
             tally = write_stage(spool, config, decisions, out, stages)
-        if work_dir is not None:
-            spool.remove()
     report = build_report(
         n_read=n_read,
         n_docs=len(corpus.doc_ids),

@@ -25,7 +25,13 @@ def test_clean_writes_the_whole_contract_and_a_summary(tmp_path: Path):
     proc = dedup("clean", str(SEEDS), "-o", str(out), "--workers", "1")
     assert proc.returncode == 0, proc.stderr.decode()
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["clusters.jsonl", "documents.jsonl", "removed.jsonl", "report.json"]
+    assert names == [
+        "clusters.jsonl",
+        "documents.jsonl",
+        "removed.jsonl",
+        "report.html",
+        "report.json",
+    ]
     report = json.loads((out / "report.json").read_text())
     assert report["documents"]["in"] == 2
     assert "documents: 2 in, 2 out" in proc.stderr.decode()
@@ -115,5 +121,20 @@ def test_strip_removes_boilerplate_only(tmp_path: Path):
 def test_help_lists_commands():
     proc = dedup("--help")
     assert proc.returncode == 0
-    for cmd in ("clean", "strip", "eval"):
+    for cmd in ("clean", "strip", "eval", "report"):
         assert cmd in proc.stdout.decode()
+
+
+def test_report_rebuilds_the_page_and_refuses_an_unfinished_run(tmp_path: Path):
+    out = tmp_path / "o"
+    assert dedup("clean", str(SEEDS), "-o", str(out), "--quiet").returncode == 0
+    first = (out / "report.html").read_text()
+    assert "peacekeepers" in first
+    (out / "report.html").unlink()
+    proc = dedup("report", str(out))
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert "peacekeepers" in (out / "report.html").read_text()
+    (out / "report.json").unlink()
+    proc = dedup("report", str(out))
+    assert proc.returncode == 2
+    assert str(out) in proc.stderr.decode()

@@ -13,7 +13,7 @@ import json
 import pickle
 import shutil
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -88,6 +88,41 @@ class Spool:
 
     def remove(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+class SpoolTexts(Mapping[str, str]):
+    """doc_id -> original text, read from a run's spooled chunks on demand.
+
+    The index of which chunk holds which id is built on first use by one pass
+    over the chunk files; texts are then read a chunk at a time.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self._files = sorted(root.glob("docs-*.pkl"))
+        self._where: dict[str, tuple[int, int]] | None = None
+        self._cache: tuple[int, list[Any]] | None = None
+
+    def _index(self) -> dict[str, tuple[int, int]]:
+        if self._where is None:
+            self._where = {}
+            for k, path in enumerate(self._files):
+                with path.open("rb") as fh:
+                    for pos, doc in enumerate(pickle.load(fh)):
+                        self._where[doc.doc_id] = (k, pos)
+        return self._where
+
+    def __getitem__(self, doc_id: str) -> str:
+        k, pos = self._index()[doc_id]
+        if self._cache is None or self._cache[0] != k:
+            with self._files[k].open("rb") as fh:
+                self._cache = (k, pickle.load(fh))
+        return str(self._cache[1][pos].text)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._index())
+
+    def __len__(self) -> int:
+        return len(self._index())
 
 
 class RaggedView(Sequence[np.ndarray]):
