@@ -20,8 +20,8 @@ from dedup.config import Config
 from dedup.documents import InputError
 from dedup.engines import make_engine
 from dedup.io.outdir import REPORT, WORK_DIR, FileSink, StreamSink, run_marker
-from dedup.io.spool import SpoolTexts
 from dedup.io.readers import ErrorLog, iter_records, read_inputs
+from dedup.io.spool import SpoolTexts
 from dedup.io.writers import write_json
 from dedup.pipeline import CleanResult, run_pipeline
 from dedup.report import write_report_html
