@@ -19,6 +19,7 @@ from dedup.config import BoilerplateConfig, Config
 from dedup.documents import Document
 from dedup.lsh import band_keys
 from dedup.minhash import MinHasher, MinHashParams
+from dedup.near_dup import lsh_shape
 from dedup.rewrite import apply_cuts, merge_spans
 from dedup.text import paragraph_spans, sentence_spans, window_spans, word_count
 
@@ -90,6 +91,15 @@ class Shapes:
     doc_rows: int
     passage_bands: int
     passage_rows: int
+
+
+def lsh_shapes(config: Config) -> Shapes:
+    """Band shapes for both levels: the override when set, else from the thresholds."""
+    num_perm = config.minhash.num_perm
+    dc, pc = config.document, config.passage
+    d = lsh_shape(dc.threshold, num_perm, dc.bands, dc.rows, dc.lsh_fp_weight, dc.lsh_fn_weight)
+    p = lsh_shape(pc.lsh_threshold, num_perm, pc.bands, pc.rows, pc.lsh_fp_weight, pc.lsh_fn_weight)
+    return Shapes(d.bands, d.rows, p.bands, p.rows)
 
 
 def minhash_params(config: Config, ngram: int) -> MinHashParams:

@@ -34,7 +34,14 @@ from typing import Any, Protocol, TypeVar
 import numpy as np
 from tqdm import tqdm
 
-from dedup.analysis import ChunkAnalysis, Cut, Shapes, analyse_chunk, extract_chunk
+from dedup.analysis import (
+    ChunkAnalysis,
+    Cut,
+    Shapes,
+    analyse_chunk,
+    extract_chunk,
+    lsh_shapes,
+)
 from dedup.boilerplate import SiteTemplates, learn_templates
 from dedup.canonical import Member
 from dedup.config import Config
@@ -43,7 +50,7 @@ from dedup.engines.base import Engine
 from dedup.io.readers import ErrorLog
 from dedup.io.spool import RaggedView, Spool
 from dedup.lsh import candidate_pairs
-from dedup.near_dup import Cluster, LshShape, MatchRule, clusters_from_pairs, lsh_shape
+from dedup.near_dup import Cluster, LshShape, MatchRule, clusters_from_pairs
 from dedup.rewrite import apply_cuts, merge_spans, subtract_spans
 from dedup.version import __version__
 
@@ -623,15 +630,6 @@ def job_fingerprint(config: Config, inputs: Sequence[str]) -> str:
         {"config": data, "inputs": list(inputs), "version": __version__}, sort_keys=True
     )
     return hashlib.sha256(blob.encode()).hexdigest()
-
-
-def lsh_shapes(config: Config) -> Shapes:
-    """Band shapes for both levels: the override when set, else from the thresholds."""
-    num_perm = config.minhash.num_perm
-    dc, pc = config.document, config.passage
-    d = lsh_shape(dc.threshold, num_perm, dc.bands, dc.rows, dc.lsh_fp_weight, dc.lsh_fn_weight)
-    p = lsh_shape(pc.lsh_threshold, num_perm, pc.bands, pc.rows, pc.lsh_fp_weight, pc.lsh_fn_weight)
-    return Shapes(d.bands, d.rows, p.bands, p.rows)
 
 
 @contextmanager
