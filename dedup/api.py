@@ -12,13 +12,14 @@ import contextlib
 import logging
 import shutil
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
 from dedup.config import Config
 from dedup.documents import InputError
-from dedup.engines import make_engine
+from dedup.engines import Engine, make_engine
+from dedup.index import Index, IndexParams, open_index
 from dedup.io.outdir import REPORT, WORK_DIR, FileSink, StreamSink, run_marker
 from dedup.io.readers import ErrorLog, iter_records, read_inputs
 from dedup.io.spool import SpoolTexts
@@ -29,6 +30,30 @@ from dedup.report import write_report_html
 log = logging.getLogger(__name__)
 
 
+@contextlib.contextmanager
+def _resources(config: Config, quiet: bool) -> Iterator[tuple[Engine, Index | None]]:
+    """The engine and, with ``index.against``, the opened persistent index."""
+    index = None
+    if config.index.against:
+        index = open_index(
+            config.index.against,
+            IndexParams.from_config(config),
+            create=config.index.update,
+            name=config.index.name,
+        )
+    try:
+        engine = make_engine(
+            config.run.engine, config.run.workers, quiet=quiet, address=config.run.ray_address
+        )
+        try:
+            yield engine, index
+        finally:
+            engine.close()
+    finally:
+        if index is not None:
+            index.close()
+
+
 def clean_records(
     records: Iterable[dict[str, Any]],
     config: Config | None = None,
@@ -37,14 +62,9 @@ def clean_records(
     """Clean in-memory records (dicts with ``text`` and ``id`` fields); nothing is written."""
     config = config or Config()
     errors = ErrorLog(strict=config.run.strict, on_error=on_error)
-    engine = make_engine(
-        config.run.engine, config.run.workers, quiet=True, address=config.run.ray_address
-    )
-    try:
+    with _resources(config, quiet=True) as (engine, index):
         docs = iter_records(records, config.input, errors)
-        return run_pipeline(docs, config, engine, errors)
-    finally:
-        engine.close()
+        return run_pipeline(docs, config, engine, errors, index=index)
 
 
 def clean(
@@ -66,16 +86,10 @@ def clean(
     """
     config = config or Config()
     errors = ErrorLog(strict=config.run.strict, on_error=on_error)
-    engine = make_engine(
-        config.run.engine,
-        config.run.workers,
-        quiet=config.run.quiet,
-        address=config.run.ray_address,
-    )
-    try:
+    with _resources(config, quiet=config.run.quiet) as (engine, index):
         docs = read_inputs(inputs, config.input, errors, stdin=stdin)
         if outdir is None:
-            return run_pipeline(docs, config, engine, errors, inputs)
+            return run_pipeline(docs, config, engine, errors, inputs, index=index)
         if str(outdir) == "-":
             target = Path(report_dir) if report_dir is not None else None
             stream = stdout if stdout is not None else sys.stdout
@@ -83,7 +97,9 @@ def clean(
                 if target is not None:
                     stack.enter_context(run_marker(target))
                 with StreamSink(stream, target) as sink:
-                    result = run_pipeline(docs, config, engine, errors, inputs, sink=sink)
+                    result = run_pipeline(
+                        docs, config, engine, errors, inputs, sink=sink, index=index
+                    )
                 stream.flush()
                 if target is not None:
                     write_json(target / REPORT, result.report)
@@ -94,14 +110,47 @@ def clean(
         with run_marker(target):
             with FileSink(target) as sink:
                 result = run_pipeline(
-                    docs, config, engine, errors, inputs, sink=sink, work_dir=work
+                    docs, config, engine, errors, inputs, sink=sink, work_dir=work, index=index
                 )
             write_json(target / REPORT, result.report)
             write_report_html(target, SpoolTexts(work))
             shutil.rmtree(work, ignore_errors=True)
         return result
-    finally:
-        engine.close()
+
+
+class _Discard:
+    """A sink that keeps nothing (index building needs no records)."""
+
+    def document(self, record: dict[str, Any]) -> None:
+        pass
+
+    def removal(self, record: dict[str, Any]) -> None:
+        pass
+
+    def cluster(self, record: dict[str, Any]) -> None:
+        pass
+
+
+def build_index(
+    inputs: Sequence[str],
+    location: str,
+    config: Config | None = None,
+    *,
+    name: str | None = None,
+    stdin: IO[bytes] | None = None,
+    on_error: Callable[[InputError], None] | None = None,
+) -> CleanResult:
+    """Clean ``inputs`` and add what survives (documents and passages) to the
+    persistent index at ``location``, creating it if needed, in one transaction.
+
+    Documents already in the index are deduplicated against it first, so
+    building twice from the same input adds nothing new.
+    """
+    config = (config or Config()).replace(index={"against": location, "update": True, "name": name})
+    errors = ErrorLog(strict=config.run.strict, on_error=on_error)
+    with _resources(config, quiet=config.run.quiet) as (engine, index):
+        docs = read_inputs(inputs, config.input, errors, stdin=stdin)
+        return run_pipeline(docs, config, engine, errors, inputs, sink=_Discard(), index=index)
 
 
 def strip_config(config: Config | None = None) -> Config:

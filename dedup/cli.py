@@ -16,9 +16,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from dedup.api import clean, strip_config
+from dedup.api import build_index, clean, strip_config
 from dedup.config import Config, ConfigError
 from dedup.documents import InputError
+from dedup.index import IndexBusy, IndexStoreError
 from dedup.io.readers import InputFatalError
 from dedup.pipeline import CleanResult
 from dedup.version import __version__
@@ -106,6 +107,23 @@ def build_parser() -> argparse.ArgumentParser:
         choices=["first", "longest", "most_complete", "earliest", "source_priority"],
         help="which copy of a cluster is kept (default: first)",
     )
+    pc.add_argument(
+        "--against",
+        metavar="INDEX",
+        help="also remove copies of what is in this persistent index "
+        "(SQLite file or redis://host:port/db)",
+    )
+    pc.add_argument(
+        "--update-index",
+        action="store_true",
+        help="with --against: add what survives to the index, in one transaction",
+    )
+    pc.add_argument(
+        "--index-policy",
+        choices=["protect", "drop_all", "per_source"],
+        help="across corpora: indexed copies win (protect, default), every copy goes "
+        "(drop_all), or one copy per source site (per_source)",
+    )
     pc.add_argument("--no-document", action="store_true", help="skip document-level dedup")
     pc.add_argument("--no-passage", action="store_true", help="skip passage-level dedup")
 
@@ -124,6 +142,33 @@ def build_parser() -> argparse.ArgumentParser:
     for action in ps._actions:
         if action.dest == "output":
             action.required = False
+
+    pi = sub.add_parser(
+        "index",
+        help="build a persistent index of a corpus",
+        description="Persistent indexes of documents and passages, for dedup clean --against.",
+    )
+    isub = pi.add_subparsers(dest="index_command", metavar="ACTION")
+    pb = isub.add_parser(
+        "build",
+        help="clean INPUT and add what survives to INDEX (created if absent)",
+        description="Clean INPUT (boilerplate, near-duplicates within it and against what "
+        "INDEX already holds) and add the surviving documents and passages to INDEX in one "
+        "transaction.",
+    )
+    pb.add_argument(
+        "inputs", nargs="+", metavar="INPUT", help="as for dedup clean (directories, files, -)"
+    )
+    pb.add_argument(
+        "--index", required=True, metavar="INDEX", help="SQLite file path or redis://host:port/db"
+    )
+    pb.add_argument("--name", help="a label for this corpus, reported in kept.index")
+    pb.add_argument("--config", metavar="TOML", help="a dedup.toml file")
+    pb.add_argument("--text-field", help="JSONL/Parquet text field (default: text)")
+    pb.add_argument("--id-field", help="JSONL/Parquet id field (default: id)")
+    pb.add_argument("--workers", type=int, help="worker processes (default: all cores)")
+    pb.add_argument("--strict", action="store_true", default=None)
+    pb.add_argument("--quiet", action="store_true", default=None)
 
     pr = sub.add_parser(
         "report",
@@ -157,10 +202,12 @@ def config_from_args(args: argparse.Namespace) -> Config:
     put("input", "text_field", args.text_field)
     put("input", "id_field", args.id_field)
     put("run", "workers", args.workers)
-    put("run", "engine", args.engine)
-    put("run", "ray_address", args.ray_address)
     put("run", "strict", args.strict)
     put("run", "quiet", args.quiet)
+    if args.command == "index":
+        return config.replace(**changes) if changes else config
+    put("run", "engine", args.engine)
+    put("run", "ray_address", args.ray_address)
     put("run", "resume", args.resume)
     if args.no_boilerplate:
         put("boilerplate", "enabled", False)
@@ -172,6 +219,10 @@ def config_from_args(args: argparse.Namespace) -> Config:
         put("passage", "threshold", args.passage_threshold)
         put("passage", "min_tokens", args.min_tokens)
         put("canonical", "policy", args.policy)
+        put("index", "against", args.against)
+        put("index", "policy", args.index_policy)
+        if args.update_index:
+            put("index", "update", True)
         if args.no_document:
             put("document", "enabled", False)
         if args.no_passage:
@@ -219,6 +270,33 @@ def _run_explain(args: argparse.Namespace, config: Config) -> int:
     return EXIT_OK
 
 
+def _index_error(exc: IndexStoreError) -> int:
+    print(f"dedup: index: {exc}", file=sys.stderr)
+    # Busy is transient (retry); a missing index or other parameters is a usage error.
+    return EXIT_FAILED if isinstance(exc, IndexBusy) else EXIT_USAGE
+
+
+def _run_index(args: argparse.Namespace, config: Config, parser: argparse.ArgumentParser) -> int:
+    if args.index_command != "build":
+        parser.error("dedup index needs an action: dedup index build INPUT... --index INDEX")
+    try:
+        result = build_index(args.inputs, args.index, config, name=args.name, on_error=_print_error)
+    except InputFatalError as exc:
+        print(f"dedup: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except IndexStoreError as exc:
+        return _index_error(exc)
+    if not config.run.quiet:
+        idx = result.report["index"] or {}
+        print(
+            f"index {args.index}: added {idx.get('added', 0)} entries "
+            f"({result.report['documents']['in']} documents read, "
+            f"{idx.get('matched_documents', 0)} already indexed)",
+            file=sys.stderr,
+        )
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -239,6 +317,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"dedup: configuration error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    if args.command == "index":
+        return _run_index(args, config, parser)
     if args.command == "strip" and args.explain:
         try:
             return _run_explain(args, config)
@@ -263,6 +343,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"dedup: configuration error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except IndexStoreError as exc:
+        return _index_error(exc)
     except OSError as exc:
         target = Path(args.output)
         print(f"dedup: cannot write output in {target}: {exc}", file=sys.stderr)

@@ -130,6 +130,20 @@ class CanonicalConfig:
 
 
 @dataclass
+class IndexConfig:
+    # A persistent index (SQLite file path or redis://host:port/db) to dedup against.
+    against: str | None = None
+    # Add what survives to that index, in one transaction (--update-index).
+    update: bool = False
+    # Across corpora: "protect" (indexed copies always win), "drop_all" (every
+    # copy goes, including the first one within this corpus), "per_source" (one
+    # copy per source site: only same-site copies count as duplicates).
+    policy: str = "protect"
+    # A label for this corpus in the index, reported in `kept.index`.
+    name: str | None = None
+
+
+@dataclass
 class RunConfig:
     workers: int = 0  # 0 = all cores
     engine: str = "local"
@@ -151,6 +165,7 @@ class Config:
     document: DocumentDedupConfig = field(default_factory=DocumentDedupConfig)
     passage: PassageDedupConfig = field(default_factory=PassageDedupConfig)
     canonical: CanonicalConfig = field(default_factory=CanonicalConfig)
+    index: IndexConfig = field(default_factory=IndexConfig)
     run: RunConfig = field(default_factory=RunConfig)
 
     def __post_init__(self) -> None:
@@ -260,6 +275,16 @@ class Config:
             "canonical.policy",
             "must be one of " + ", ".join(policies),
         )
+        need(
+            self.index.policy in ("protect", "drop_all", "per_source"),
+            "index.policy",
+            "must be one of protect, drop_all, per_source",
+        )
+        need(
+            not self.index.update or bool(self.index.against),
+            "index.update",
+            "needs index.against (--against PATH): the index to add to",
+        )
         need(self.run.workers >= 0, "run.workers", "must be 0 (all cores) or more")
         need(self.run.chunk_docs >= 1, "run.chunk_docs", "must be at least 1")
         need(self.run.engine in ("local", "ray"), "run.engine", "must be 'local' or 'ray'")
@@ -288,6 +313,7 @@ _SECTIONS: dict[str, type] = {
     "document": DocumentDedupConfig,
     "passage": PassageDedupConfig,
     "canonical": CanonicalConfig,
+    "index": IndexConfig,
     "run": RunConfig,
 }
 

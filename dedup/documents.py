@@ -42,9 +42,14 @@ class SpanRef:
     doc_id: str
     start: int
     end: int
+    # The persistent index the kept copy lives in (dedup clean --against), if any.
+    index: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"doc_id": self.doc_id, "start": self.start, "end": self.end}
+        out: dict[str, Any] = {"doc_id": self.doc_id, "start": self.start, "end": self.end}
+        if self.index is not None:
+            out["index"] = self.index
+        return out
 
 
 @dataclass

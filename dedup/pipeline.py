@@ -47,6 +47,7 @@ from dedup.canonical import Member
 from dedup.config import Config
 from dedup.documents import Document, Removal, SpanRef
 from dedup.engines.base import Engine
+from dedup.index import Index, IndexEntry
 from dedup.io.readers import ErrorLog
 from dedup.io.spool import RaggedView, Spool
 from dedup.lsh import candidate_pairs
@@ -231,6 +232,12 @@ class _Decisions:
     doc_cluster: dict[int, str] = field(default_factory=dict)
     doc_clusters: list[dict[str, Any]] = field(default_factory=list)
     passage_clusters: list[dict[str, Any]] = field(default_factory=list)
+    # Passages cut as copies of indexed ones (by global passage index).
+    passage_matched: np.ndarray | None = None
+    # Every passage cut as a copy (of an indexed one or of a keeper here).
+    passage_removed: set[int] = field(default_factory=set)
+    index_clusters: list[dict[str, Any]] = field(default_factory=list)
+    index_report: dict[str, Any] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------------- stages
@@ -348,11 +355,19 @@ def _shingle_view(spool: Spool, level: str, sizes: list[int]) -> RaggedView:
 
 
 def document_stage(corpus: _Frozen, spool: Spool, config: Config, decisions: _Decisions) -> None:
-    """Cluster whole documents (after boilerplate); drop all but each keeper."""
+    """Cluster whole documents (after boilerplate); drop all but each keeper.
+
+    Documents already dropped as copies of indexed ones take no part. Under
+    the ``drop_all`` index policy every member goes, keeper included; under
+    ``per_source`` only copies on the same site count.
+    """
     n = len(corpus.doc_ids)
     if not config.document.enabled or n < 2:
         return
-    pairs = candidate_pairs(corpus.doc_keys)
+    doc_of = np.arange(n, dtype=np.int64)
+    pairs = _restrict_pairs(
+        candidate_pairs(corpus.doc_keys), doc_of, decisions, corpus, config.index.policy
+    )
     shingles = _shingle_view(spool, "document", spool.chunk_sizes)
     clusters = clusters_from_pairs(
         n,
@@ -364,13 +379,14 @@ def document_stage(corpus: _Frozen, spool: Spool, config: Config, decisions: _De
         config.canonical.source_priority,
     )
     spans = [(corpus.doc_ids[g], 0, int(corpus.chars[g])) for g in range(n)]
+    drop_all = config.index.policy == "drop_all"
     for num, cluster in enumerate(clusters):
         cid = f"doc-{num:06d}"
         keeper = cluster.keeper
-        kept = SpanRef(corpus.doc_ids[keeper], 0, int(corpus.chars[keeper]))
+        kept = None if drop_all else SpanRef(corpus.doc_ids[keeper], 0, int(corpus.chars[keeper]))
         for g in cluster.members:
             decisions.doc_cluster[g] = cid
-            if g == keeper:
+            if g == keeper and not drop_all:
                 continue
             exact = corpus.clean_hash[g] == corpus.clean_hash[keeper]
             decisions.dropped[g] = Removal(
@@ -383,10 +399,253 @@ def document_stage(corpus: _Frozen, spool: Spool, config: Config, decisions: _De
                 cluster_id=cid,
                 kept=kept,
             )
-        decisions.doc_clusters.append(_cluster_record(cid, "document", cluster, spans))
+        decisions.doc_clusters.append(
+            _cluster_record(cid, "document", cluster, spans, drop_all=drop_all)
+        )
 
 
-def _passage_pairs(spool: Spool, corpus: _Frozen, bands: int, dropped: set[int]) -> np.ndarray:
+def _restrict_pairs(
+    pairs: np.ndarray,
+    doc_of: np.ndarray,
+    decisions: _Decisions,
+    corpus: _Frozen,
+    policy: str,
+    matched: np.ndarray | None = None,
+) -> np.ndarray:
+    """Candidate pairs minus those touching dropped documents or units already
+    matched to an index, and, under ``per_source``, minus cross-site pairs."""
+    if not pairs.size:
+        return pairs
+    keep = np.ones(pairs.shape[0], dtype=bool)
+    if decisions.dropped:
+        gone = np.zeros(len(corpus.doc_ids), dtype=bool)
+        gone[list(decisions.dropped)] = True
+        docs = doc_of[pairs]
+        keep &= ~(gone[docs[:, 0]] | gone[docs[:, 1]])
+    if matched is not None and matched.any():
+        keep &= ~(matched[pairs[:, 0]] | matched[pairs[:, 1]])
+    if policy == "per_source":
+        docs = doc_of[pairs]
+        keep &= np.array([corpus.sites[a] == corpus.sites[b] for a, b in docs.tolist()], dtype=bool)
+    return pairs[keep]
+
+
+def _index_members(
+    entry: IndexEntry, index_name: str, copies: list[tuple[str, int, int, float]]
+) -> list[dict[str, Any]]:
+    first = {
+        "doc_id": entry.doc_id,
+        "start": entry.start,
+        "end": entry.end,
+        "index": index_name,
+        "score": None,
+        "similarity": 1.0,
+    }
+    return [first] + [
+        {"doc_id": d, "start": s, "end": e, "score": None, "similarity": round(sim, 6)}
+        for d, s, e, sim in copies
+    ]
+
+
+def _index_cluster(
+    cid: str,
+    level: str,
+    entry: IndexEntry,
+    index_name: str,
+    copies: list[tuple[str, int, int, float]],
+    policy: str,
+) -> dict[str, Any]:
+    why = {
+        "protect": f"protect: the copy already in index {index_name!r} always wins",
+        "drop_all": f"drop_all: the copy in index {index_name!r} is the earlier one; "
+        "every new copy is removed",
+        "per_source": f"per_source: the same site already has this in index {index_name!r}",
+    }[policy]
+    return {
+        "cluster_id": cid,
+        "level": level,
+        "members": _index_members(entry, index_name, copies),
+        "canonical": {
+            "doc_id": entry.doc_id,
+            "start": entry.start,
+            "end": entry.end,
+            "index": index_name,
+            "policy": policy,
+            "score": None,
+            "why": why,
+        },
+        "similarity": round(min(c[3] for c in copies), 6),
+    }
+
+
+def index_query_stage(
+    corpus: _Frozen, spool: Spool, config: Config, index: Index, decisions: _Decisions
+) -> None:
+    """Remove new documents and passages that are copies of indexed ones.
+
+    Runs before dedup within the corpus, so an indexed copy always wins
+    (``protect``, ``drop_all``) or wins on its own site (``per_source``).
+    """
+    policy = config.index.policy
+    per_source = policy == "per_source"
+    name = index.name
+    found: dict[int, tuple[IndexEntry, list[tuple[int, float]]]] = {}
+    base = 0
+    for k, n_k in enumerate(spool.chunk_sizes if config.document.enabled else []):
+        analysis: ChunkAnalysis = spool.read(("analysis", k))
+        sets = [analysis.docs.shingles[i] for i in range(n_k)]
+        sites = corpus.sites[base : base + n_k] if per_source else None
+        for m in index.query(
+            "document",
+            analysis.docs.signatures,
+            sets,
+            config.document.threshold,
+            same_source=sites,
+        ):
+            entry, hits = found.setdefault(m.entry.order, (m.entry, []))
+            hits.append((base + m.unit, m.similarity))
+        base += n_k
+    doc_groups = sorted(found.values(), key=lambda v: v[0].order)
+    for num, (entry, hits) in enumerate(doc_groups):
+        cid = f"idx-doc-{num:06d}"
+        kept = SpanRef(entry.doc_id, entry.start, entry.end, index=name)
+        copies = []
+        for g, sim in hits:
+            decisions.dropped[g] = Removal(
+                doc_id=corpus.doc_ids[g],
+                kind="duplicate_document",
+                reason="exact_duplicate" if sim >= 1.0 else "near_duplicate",
+                start=0,
+                end=int(corpus.chars[g]),
+                text="",
+                cluster_id=cid,
+                kept=kept,
+            )
+            decisions.doc_cluster[g] = cid
+            copies.append((corpus.doc_ids[g], 0, int(corpus.chars[g]), sim))
+        decisions.index_clusters.append(
+            _index_cluster(cid, "document", entry, name, copies, policy)
+        )
+    _index_query_passages(corpus, spool, config, index, decisions)
+    decisions.index_report.update(
+        matched_documents=sum(len(h) for _, h in doc_groups),
+    )
+
+
+def _index_query_passages(
+    corpus: _Frozen, spool: Spool, config: Config, index: Index, decisions: _Decisions
+) -> None:
+    pc = config.passage
+    m_total = int(corpus.passage_doc.shape[0])
+    matched = np.zeros(m_total, dtype=bool)
+    decisions.passage_matched = matched
+    if not pc.enabled or not m_total:
+        decisions.index_report["matched_passages"] = 0
+        return
+    per_source = config.index.policy == "per_source"
+    groups: dict[int, tuple[IndexEntry, list[tuple[int, float]]]] = {}
+    base = 0
+    for k, count in enumerate(corpus.passage_counts):
+        if not count:
+            continue
+        analysis: ChunkAnalysis = spool.read(("analysis", k))
+        docs = corpus.passage_doc[base : base + count]
+        alive = np.array([int(g) not in decisions.dropped for g in docs], dtype=bool)
+        sets = [
+            analysis.passages.shingles[i] if alive[i] else np.empty(0, np.uint64)
+            for i in range(count)
+        ]
+        sites = [corpus.sites[int(g)] for g in docs] if per_source else None
+        for m in index.query(
+            "passage",
+            analysis.passages.signatures,
+            sets,
+            pc.threshold,
+            pc.containment,
+            same_source=sites,
+        ):
+            groups.setdefault(m.entry.order, (m.entry, []))[1].append((base + m.unit, m.similarity))
+        base += count
+    taken: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for num, order in enumerate(sorted(groups)):
+        entry, hits = groups[order]
+        cid = f"idx-pas-{num:06d}"
+        kept = SpanRef(entry.doc_id, entry.start, entry.end, index=index.name)
+        copies = []
+        for p, sim in sorted(hits):
+            g = int(corpus.passage_doc[p])
+            s, e = (int(x) for x in corpus.passage_span[p])
+            matched[p] = True
+            decisions.passage_removed.add(p)
+            pieces = subtract_spans((s, e), taken[g])
+            for ps, pe in pieces:
+                decisions.passage_cuts[g].append(
+                    Removal(
+                        corpus.doc_ids[g],
+                        "duplicate_passage",
+                        "near_duplicate",
+                        ps,
+                        pe,
+                        "",
+                        cid,
+                        kept,
+                    )
+                )
+            taken[g] = merge_spans([*taken[g], *pieces])
+            copies.append((corpus.doc_ids[g], s, e, sim))
+        decisions.index_clusters.append(
+            _index_cluster(cid, "passage", entry, index.name, copies, config.index.policy)
+        )
+    decisions.index_report["matched_passages"] = int(matched.sum())
+
+
+def index_update_stage(
+    corpus: _Frozen, spool: Spool, config: Config, index: Index, decisions: _Decisions
+) -> int:
+    """Add every surviving document and passage to the index, in one transaction."""
+
+    def rows() -> Iterator[tuple[str, str, int, int, np.ndarray, np.ndarray, str | None]]:
+        g0 = 0
+        p0 = 0
+        for k, n_k in enumerate(spool.chunk_sizes):
+            analysis: ChunkAnalysis = spool.read(("analysis", k))
+            if config.document.enabled:
+                for i in range(n_k):
+                    g = g0 + i
+                    if g not in decisions.dropped:
+                        yield (
+                            "document",
+                            corpus.doc_ids[g],
+                            0,
+                            int(corpus.chars[g]),
+                            analysis.docs.signatures[i],
+                            analysis.docs.shingles[i],
+                            corpus.sites[g],
+                        )
+            for i in range(corpus.passage_counts[k]):
+                p = p0 + i
+                g = int(corpus.passage_doc[p])
+                if g in decisions.dropped or p in decisions.passage_removed:
+                    continue
+                s, e = (int(x) for x in corpus.passage_span[p])
+                yield (
+                    "passage",
+                    corpus.doc_ids[g],
+                    s,
+                    e,
+                    analysis.passages.signatures[i],
+                    analysis.passages.shingles[i],
+                    corpus.sites[g],
+                )
+            g0 += n_k
+            p0 += corpus.passage_counts[k]
+
+    added = index.add(rows())
+    decisions.index_report["added"] = added
+    return added
+
+
+def _passage_pairs(spool: Spool, corpus: _Frozen, bands: int) -> np.ndarray:
     """Candidate pairs over all passages, one band at a time (bounded memory)."""
     m = int(corpus.passage_doc.shape[0])
     found: list[np.ndarray] = []
@@ -401,13 +660,7 @@ def _passage_pairs(spool: Spool, corpus: _Frozen, bands: int, dropped: set[int])
         found.append(candidate_pairs(column.reshape(-1, 1)))
     if not found:
         return np.zeros((0, 2), dtype=np.int64)
-    pairs = np.unique(np.concatenate(found), axis=0)
-    if dropped and pairs.size:
-        gone = np.zeros(len(corpus.doc_ids), dtype=bool)
-        gone[list(dropped)] = True
-        docs = corpus.passage_doc[pairs]
-        pairs = pairs[~(gone[docs[:, 0]] | gone[docs[:, 1]])]
-    return pairs
+    return np.unique(np.concatenate(found), axis=0)
 
 
 def passage_stage(
@@ -418,7 +671,14 @@ def passage_stage(
     m = int(corpus.passage_doc.shape[0])
     if not pc.enabled or m < 2:
         return
-    pairs = _passage_pairs(spool, corpus, shape.bands, set(decisions.dropped))
+    pairs = _restrict_pairs(
+        _passage_pairs(spool, corpus, shape.bands),
+        corpus.passage_doc,
+        decisions,
+        corpus,
+        config.index.policy,
+        decisions.passage_matched,
+    )
     shingles = _shingle_view(spool, "passage", corpus.passage_counts)
 
     def member(p: int) -> Member:
@@ -438,10 +698,11 @@ def passage_stage(
         (corpus.doc_ids[int(g)], int(s), int(e))
         for g, (s, e) in zip(corpus.passage_doc, corpus.passage_span, strict=True)
     ]
-    _cut_passages(corpus, clusters, spans, decisions)
+    drop_all = config.index.policy == "drop_all"
+    _cut_passages(corpus, clusters, spans, decisions, drop_all)
     for num, cluster in enumerate(clusters):
         decisions.passage_clusters.append(
-            _cluster_record(f"pas-{num:06d}", "passage", cluster, spans)
+            _cluster_record(f"pas-{num:06d}", "passage", cluster, spans, drop_all=drop_all)
         )
 
 
@@ -450,24 +711,31 @@ def _cut_passages(
     clusters: list[Cluster],
     spans: Sequence[tuple[str, int, int]],
     decisions: _Decisions,
+    drop_all: bool = False,
 ) -> None:
     # A span that is the kept copy of some cluster is never cut: overlapping
     # windows can be a keeper in one cluster and a copy in another.
     taken: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for c in clusters:
+        if drop_all:
+            break
         _, s, e = spans[c.keeper]
         taken[int(corpus.passage_doc[c.keeper])].append((s, e))
     for g in taken:
         taken[g] = merge_spans(taken[g])
+    # Spans already cut as copies of indexed passages.
+    for g, removals in decisions.passage_cuts.items():
+        taken[g] = merge_spans([*taken[g], *((r.start, r.end) for r in removals)])
     for num, c in enumerate(clusters):
         cid = f"pas-{num:06d}"
         kdoc, ks, ke = spans[c.keeper]
-        kept = SpanRef(kdoc, ks, ke)
+        kept = None if drop_all else SpanRef(kdoc, ks, ke)
         for p in c.members:
-            if p == c.keeper:
+            if p == c.keeper and not drop_all:
                 continue
             g = int(corpus.passage_doc[p])
             doc_id, s, e = spans[p]
+            decisions.passage_removed.add(p)
             pieces = subtract_spans((s, e), taken[g])
             for ps, pe in pieces:
                 decisions.passage_cuts[g].append(
@@ -486,7 +754,11 @@ def _cut_passages(
 
 
 def _cluster_record(
-    cid: str, level: str, cluster: Cluster, spans: Sequence[tuple[str, int, int]]
+    cid: str,
+    level: str,
+    cluster: Cluster,
+    spans: Sequence[tuple[str, int, int]],
+    drop_all: bool = False,
 ) -> dict[str, Any]:
     members = []
     keeper_pos = cluster.members.index(cluster.keeper)
@@ -502,18 +774,26 @@ def _cluster_record(
             }
         )
     kdoc, ks, ke = spans[cluster.keeper]
+    canonical: dict[str, Any] = {
+        "doc_id": kdoc,
+        "start": ks,
+        "end": ke,
+        "policy": cluster.choice.policy,
+        "score": round(cluster.choice.scores[keeper_pos], 6),
+        "why": cluster.choice.why,
+    }
+    if drop_all:
+        # Members were grouped around this copy, but the drop_all policy removes it too.
+        canonical = {
+            **canonical,
+            "removed": True,
+            "why": "drop_all: every copy is removed; grouped around " + cluster.choice.why,
+        }
     return {
         "cluster_id": cid,
         "level": level,
         "members": members,
-        "canonical": {
-            "doc_id": kdoc,
-            "start": ks,
-            "end": ke,
-            "policy": cluster.choice.policy,
-            "score": round(cluster.choice.scores[keeper_pos], 6),
-            "why": cluster.choice.why,
-        },
+        "canonical": canonical,
         "similarity": round(min(cluster.similarity), 6),
     }
 
@@ -614,7 +894,7 @@ def write_stage(
                     sink.document(record)
                 g += 1
             bar.update(1)
-    for record in decisions.doc_clusters + decisions.passage_clusters:
+    for record in decisions.index_clusters + decisions.doc_clusters + decisions.passage_clusters:
         sink.cluster(record)
     return tally
 
@@ -650,6 +930,7 @@ def run_pipeline(
     inputs: Sequence[str] = (),
     sink: Sink | None = None,
     work_dir: Path | None = None,
+    index: Index | None = None,
 ) -> CleanResult:
     """Run every stage; records go to ``sink`` (kept in memory when none is given).
 
@@ -677,6 +958,9 @@ def run_pipeline(
             templates = template_stage(spool, config)
         with stages.stage("boilerplate_sign"):
             corpus = analyse_stage(spool, config, engine, templates, shapes, stages)
+        if index is not None:
+            with stages.stage("index_query"):
+                index_query_stage(corpus, spool, config, index, decisions)
         with stages.stage("document_dedup"):
             document_stage(corpus, spool, config, decisions)
         with stages.stage("passage_dedup"):
@@ -689,6 +973,9 @@ def run_pipeline(
             )
         with stages.stage("write"):
             tally = write_stage(spool, config, decisions, out, stages)
+        if index is not None and config.index.update:
+            with stages.stage("index_update"):
+                index_update_stage(corpus, spool, config, index, decisions)
     report = build_report(
         n_read=n_read,
         n_docs=len(corpus.doc_ids),
@@ -749,7 +1036,18 @@ def build_report(
         "clusters": {
             "document": len(decisions.doc_clusters),
             "passage": len(decisions.passage_clusters),
+            "against_index": len(decisions.index_clusters),
         },
+        "index": (
+            {
+                "against": config.index.against,
+                "policy": config.index.policy,
+                "update": config.index.update,
+                **decisions.index_report,
+            }
+            if config.index.against
+            else None
+        ),
         "parameters": {
             "config": _portable_config(config),
             "lsh": {
