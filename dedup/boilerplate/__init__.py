@@ -5,7 +5,8 @@ example line:
 
 - ``read_more_link``: "Read more: Iran execution: Man publicly hanged from crane",
   "Also read; Armenia, Azerbaijan report 99 troops killed", "Lire aussi | ...",
-  "اقرأ أيضا: ...", or a bare "Continue reading".
+  "اقرأ أيضا: ...", "Also on rt.com <headline>", a bare "Continue reading", or a
+  pointer to more coverage at a URL ("Follow AP's full coverage of Brexit at https://...").
 - ``related_header``: "Related Articles", "Most read", "You may also like".
 - ``related_stub``: on a listing page, another story's headline plus its short
   or truncated teaser ("Pirates kill 1, kidnap 15 crew of Turkish ship off W. Africa").
@@ -14,30 +15,56 @@ example line:
 - ``date_stamp``: "January 29, 2023 at 3:24 pm", "Published: 2023-01-29 15:24 UTC".
 - ``dateline``: the prefix "WASHINGTON (AP) — " of a paragraph (only the prefix is cut).
 - ``caption``: "President ... on November 28, 2021 [Presidency of Iran/Anadolu Agency]",
-  "Photo: Jane Doe/Reuters", "(AP Photo/Evan Vucci)".
+  "Photo: Jane Doe/Reuters", "(AP Photo/Evan Vucci)", "installation views, photos ©
+  Inexhibit, 2018"; for HTML also <figcaption>/class "caption" text, a short italic
+  <p> right after an image, and a line repeating an image's alt text.
 - ``site_tagline``: "Creating new perspectives since 2009" near the top of a page.
-- ``social_share``: "Share on Facebook", "Follow us on Twitter", "12 comments".
-- ``subscribe``: "Subscribe to our newsletter", "Sign up for free".
+- ``social_share``: "Share on Facebook", "Follow us on Twitter", "12 comments",
+  "Follow @BGRDeals on Twitter to keep up with ..." (however long).
+- ``subscribe``: "Subscribe to our newsletter", "Sign up for free", a priced pitch
+  ("Get Motor Cycle Monthly delivered ... 12 issues for £11.99"), and long promotions
+  by their lead ("If you enjoyed this article, ...", "This copy is for your personal ...").
 - ``cookie_notice``: "We use cookies to improve your experience."
 - ``advertisement``: "Advertisement", "Story continues below advertisement".
 - ``copyright``: "© 2023 Example Media. All rights reserved."
-- ``byline``: "By Jane Doe and John Smith".
+- ``byline``: "By Jane Doe and John Smith", "Posted by Jane Doe in Politics",
+  "05/10/2018 - Publicado por: Clarissa Borba - Categoria: Saúde".
 - ``credits``: "(Reporting by Will Dunham; Editing by Tom Brown)", "SOURCE: Al Jazeera News",
   "Associated Press writers ... contributed to this report."
 - ``tags``: "Filed under: Politics |", "Tags: economy, budget".
 - ``reading_time``: "5 min read", "Tempo de leitura: 1 minuto".
-- ``author_contact``: a line that is only "jane.doe@example.com", "Reach the reporter at ...".
+- ``author_contact``: a line that is only "jane.doe@example.com", "Reach the reporter at ...",
+  "Write to Al Root at allen.root@dowjones.com".
 - ``pre_title_label``: "OPINION: Why are relations between Azerbaijan and Israel
   developing now?" (a label plus a headline, pointing at another story).
 - ``navigation``: four or more consecutive short menu lines ("Home", "World", "Sport", "Video").
 - ``site_template``: a short line the same site repeats on many pages (learned).
+- ``title`` (HTML only): the page title above the article, e.g. "Esper accuses
+  China of intimidating smaller Asian nations" when the <title> or og:title says
+  so, and a story-length heading right under it (the subtitle);
+  ``[boilerplate] keep_title = true`` keeps both. Plain text keeps its title.
+- ``headline_list`` (HTML only): headings in a row with no text between them
+  ("Jonas Brothers Added to 2019 American Music Awards Performance Lineup"),
+  headings ending the text, and lists of Title Case headline items
+  ("- 15 Amazing Images of Stars").
+- ``page_chrome`` (HTML only): a line whose text sits only in a small hidden or
+  furniture element (``<p class="hide">Thank you</p>``, a print header, a
+  breadcrumb, a toolbar). Furniture elements named as newsletter/promo,
+  caption/credit, related, share/social, date or advert boxes give the
+  matching reason above instead (``subscribe``, ``caption``, ...).
 
 A line is never dropped merely for lacking terminal punctuation or for ending
 with a closing quotation mark.
 """
 
 from .classify import LineDecision, classify_text, explain_lines, split_lines
-from .html import HtmlExtractionError, extract_html
+from .html import (
+    HtmlExtractionError,
+    extract_html,
+    extract_html_with_roles,
+    line_key,
+    role_parts,
+)
 from .templates import SiteTemplates, learn_templates, normalise_line
 
 REASONS: tuple[str, ...] = (
@@ -63,6 +90,9 @@ REASONS: tuple[str, ...] = (
     "pre_title_label",
     "navigation",
     "site_template",
+    "title",
+    "headline_list",
+    "page_chrome",
 )
 
 __all__ = [
@@ -73,7 +103,10 @@ __all__ = [
     "classify_text",
     "explain_lines",
     "extract_html",
+    "extract_html_with_roles",
     "learn_templates",
+    "line_key",
     "normalise_line",
+    "role_parts",
     "split_lines",
 ]

@@ -1,7 +1,10 @@
 """Classify every line of a plain-text page as content or boilerplate.
 
-Three passes, each cheap:
+Three passes, each cheap (a fourth for HTML-extracted text):
 
+0. HTML only, when the caller passes ``line_roles`` (from
+   :func:`.html.extract_html_with_roles`): the page title and headline lists,
+   see :func:`_mark_html_roles`;
 1. line rules (:func:`.lines.line_rule`) and learned site templates;
 2. navigation runs: four or more consecutive short title-like lines;
 3. listing-page segmentation: when a page carries two or more stamp lines
@@ -22,8 +25,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import regex
+
 from dedup.config import BoilerplateConfig
 
+from .html import CHROME_REASONS, role_parts
 from .lines import (
     RuleHit,
     ends_sentence,
@@ -39,6 +45,13 @@ BOILERPLATE = "boilerplate"
 _STAMPS = frozenset({"age_stamp", "date_stamp"})
 _MAX_BOX_LINES = 12
 _LONG = 10_000  # word count used for lines too long to be anything but prose
+# Headline lists (HTML roles): a heading of five words or more is a story
+# headline, shorter ones ("Status Quo", "Aktuelle Situation") are section
+# headings that may legitimately follow one another.
+_HEADLINE_MIN_WORDS = 5
+_LIST_HEADLINE_MIN_WORDS = 4
+_NUMBERED = regex.compile(r"[0-9]{1,3}[.)]\s")  # "1. Define early retirement": a step
+_TITLE_CASE_SHARE = 0.75
 
 
 @dataclass(frozen=True)
@@ -100,8 +113,18 @@ def classify_text(
     config: BoilerplateConfig,
     templates: SiteTemplates | None = None,
     site: str | None = None,
+    *,
+    line_roles: Sequence[str] | None = None,
+    keep_title: bool | None = None,
 ) -> list[LineDecision]:
     """One decision per line of ``text`` (split on ``\\n``), in order.
+
+    ``line_roles`` (HTML documents only: one role per line, as returned by
+    :func:`dedup.boilerplate.extract_html_with_roles`) turns on the rules that
+    need the page structure: ``title`` and ``headline_list``. ``keep_title``
+    keeps the page title as content; ``None`` reads ``config.keep_title``
+    (``[boilerplate] keep_title``, default false). Plain text never loses its
+    title: without roles there is no title rule.
 
     >>> from dedup.config import BoilerplateConfig
     >>> text = "Real news here.\\nRead more: Other story\\n2 years ago"
@@ -113,6 +136,11 @@ def classify_text(
     n = len(spans)
     if not config.enabled:
         return [LineDecision(s, e, text[s:e], CONTENT, None, "", s, s) for s, e in spans]
+    if line_roles is not None and len(line_roles) != n:
+        raise ValueError(f"line_roles has {len(line_roles)} entries for a text of {n} lines")
+    if keep_title is None:
+        # The config field may not exist yet in older configs: default false.
+        keep_title = bool(getattr(config, "keep_title", False))
     timeout = config.regex_timeout_s
     stripped: list[str] = []
     hits: list[RuleHit | None] = [None] * n
@@ -140,6 +168,8 @@ def classify_text(
         hits[i] = hit
 
     nonblank = [i for i in range(n) if stripped[i]]
+    if line_roles is not None:
+        _mark_html_roles(nonblank, stripped, hits, line_roles, keep_title)
     _mark_navigation(nonblank, stripped, hits)
     _mark_related_box(nonblank, stripped, hits)
     _mark_listing(nonblank, stripped, hits)
@@ -159,6 +189,139 @@ def classify_text(
             cs, ce = s + lead + hit.cut[0], s + lead + hit.cut[1]
         out.append(LineDecision(s, e, raw, BOILERPLATE, hit.reason, hit.rule, cs, ce))
     return out
+
+
+def _title_case(s: str) -> bool:
+    """Most words of four letters or more start with a capital or a digit.
+
+    >>> _title_case("15 Amazing Images of Stars"), _title_case("Arrowhead bottled water")
+    (True, False)
+    """
+    words = [w for w in s.split() if len(w) > 3]
+    if len(words) < 2:
+        return False
+    caps = sum(1 for w in words if w[0].isupper() or w[0].isdigit())
+    return caps >= _TITLE_CASE_SHARE * len(words)
+
+
+def _story_headline(s: str) -> bool:
+    """A heading that reads as another story's headline, not a section heading."""
+    return (
+        word_count(s) >= _HEADLINE_MIN_WORDS
+        and not ends_sentence(s)
+        and _NUMBERED.match(s, timeout=1.0) is None
+    )
+
+
+def _list_headline(s: str) -> bool:
+    """A list item that reads as a linked headline: "- 15 Amazing Images of Stars".
+
+    Items with prices or two commas are product lists and enumerations
+    ("- Blue Origin, Kent, Washington"), which articles keep.
+    """
+    s = s.lstrip("-•*· ")
+    return (
+        word_count(s) >= _LIST_HEADLINE_MIN_WORDS
+        and not ends_sentence(s)
+        and is_headline_like(s)
+        and _title_case(s)
+        and "$" not in s
+        and s.count(",") < 2
+    )
+
+
+def _mark_html_roles(
+    nonblank: list[int],
+    stripped: list[str],
+    hits: list[RuleHit | None],
+    roles: Sequence[str],
+    keep_title: bool,
+) -> None:
+    """Rules that need the structure trafilatura saw (HTML documents only).
+
+    - furniture: a line whose text sits, in the HTML, only inside a small
+      element whose class or id names it (role ``chrome:<reason>``), e.g. "Pick
+      Six Newsletter" in ``<h3 class="Newsletter-title--small">`` goes as
+      ``subscribe``, "Thank you" in ``<p class="hide">`` as ``page_chrome``;
+    - ``title``: the page's own title line (role ``title``: one of the first
+      three lines and equal to the <title>/og:title/<h1>), e.g. "Esper accuses
+      China of intimidating smaller Asian nations" above the article, and a
+      heading of five words or more right under it (the subtitle: "Twenty
+      teams have punched tickets for next summer's tournament"). Article
+      bodies (and the AEB gold) leave the title out; ``keep_title`` keeps it.
+    - above the title: a one-to-three-word label ("Review", ``section_label``)
+      or a story-headline heading ("16-inch MacBook Pro Now Available",
+      ``headline_list``); a prose lead printed above the headline stays.
+    - ``headline_list``: two or more consecutive headings of five words or
+      more, e.g. "Jonas Brothers Added to 2019 American Music Awards
+      Performance Lineup" / "Ciara to Host 2019 American Music Awards, Plus New
+      Performers Announced": headings with no text between them are links to
+      other stories, not section headings. Headings that end the text with no
+      text after them go too. A list of two or more items that all read as
+      Title Case headlines ("- 15 Amazing Images of Stars" / "- 11 Fascinating
+      Facts About Our Milky Way Galaxy") is a related-links list.
+    """
+    parts = [role_parts(r) for r in roles]
+    roles = [p[0] for p in parts]
+    for i in nonblank:
+        chrome = parts[i][1]
+        # Only the codes furniture can carry: a stray role never mints a new reason.
+        if hits[i] is None and chrome in CHROME_REASONS:
+            hits[i] = RuleHit(chrome, "in the HTML, only inside page furniture (class/id says so)")
+    if not keep_title:
+        for k, i in enumerate(nonblank):
+            if roles[i] != "title" or hits[i] is not None:
+                continue
+            hits[i] = RuleHit("title", "the page title (matches <title>, og:title or <h1>)")
+            # The subtitle (standfirst) is a story-length heading right under it.
+            if k + 1 < len(nonblank):
+                j = nonblank[k + 1]
+                if roles[j] == "heading" and hits[j] is None and _story_headline(stripped[j]):
+                    hits[j] = RuleHit("title", "the subtitle heading right under the page title")
+
+    # Above the title: a short label ("Review") or another story's headline
+    # heading; prose there (a lead paragraph printed before the headline) stays.
+    title_at = next((k for k, i in enumerate(nonblank) if roles[i] == "title"), None)
+    for i in nonblank[: title_at or 0]:
+        if hits[i] is not None:
+            continue
+        if roles[i] == "heading" and _story_headline(stripped[i]):
+            hits[i] = RuleHit("headline_list", "a story headline above the page title")
+        elif word_count(stripped[i]) <= 3 and not ends_sentence(stripped[i]):
+            hits[i] = RuleHit("section_label", "a one-to-three-word label above the page title")
+
+    def heading(j: int) -> bool:
+        return roles[j] == "heading" and _story_headline(stripped[j])
+
+    rule_run = "one of consecutive story headlines with no text between them"
+    for k, i in enumerate(nonblank):
+        if hits[i] is not None or not heading(i):
+            continue
+        prev = k > 0 and heading(nonblank[k - 1])
+        nxt = k + 1 < len(nonblank) and heading(nonblank[k + 1])
+        if prev or nxt:
+            hits[i] = RuleHit("headline_list", rule_run)
+    # Headings at the very end: nothing follows them, so they head nothing.
+    for i in reversed(nonblank):
+        if roles[i] != "heading" or ends_sentence(stripped[i]):
+            break
+        if hits[i] is None:
+            hits[i] = RuleHit("headline_list", "a heading that ends the text (heads nothing)")
+    # Lists of headline items.
+    k = 0
+    while k < len(nonblank):
+        if roles[nonblank[k]] != "item":
+            k += 1
+            continue
+        j = k
+        while j < len(nonblank) and roles[nonblank[j]] == "item":
+            j += 1
+        run = nonblank[k:j]
+        if len(run) >= 2 and all(_list_headline(stripped[x]) for x in run):
+            for x in run:
+                if hits[x] is None:
+                    hits[x] = RuleHit("headline_list", "an item of a list of story headlines")
+        k = j
 
 
 def _mark_navigation(nonblank: list[int], stripped: list[str], hits: list[RuleHit | None]) -> None:

@@ -112,6 +112,14 @@ _READ_MORE_ALONE = regex.compile(
     r"\s{0,2}[.:»>…\]→]{0,4}\s{0,2}\]?)$",
     _I,
 )
+# A pointer to more coverage at a URL: "Follow AP's full coverage of Brexit at
+# https://apnews.com/Brexit", "More AP NBA: https://apnews.com/NBA".
+_COVERAGE_URL = regex.compile(
+    r"^(?:follow|more|read|watch|find)\b[^\n]{0,160}?\s(?:https?://|www\.)\S{1,200}$",
+    _I,
+)
+# "Also on rt.com Journalists & politicians threatened..." (a site's own link lead).
+_ALSO_ON_SITE = regex.compile(r"^also\s+on\s+[\w-]{1,40}(?:\.[\w-]{1,20}){1,3}\s", _I)
 _RELATED_HEADER = regex.compile(
     rf"^(?:{_LEADS}|more\s+(?:stories|news|articles)|latest\s+(?:news|stories|articles)|"
     r"popular(?:\s+(?:now|stories|articles))?|most\s+(?:read|popular|viewed|shared)|"
@@ -277,7 +285,7 @@ _READING_TIME = regex.compile(
 )
 _CONTACT = regex.compile(
     r"^[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,4}$"
-    r"|^(?:reach|contact|email|e-mail)\s+(?:the\s+)?(?:reporters?|writers?|authors?|[A-Z][\w'-]{1,30}"
+    r"|^(?:reach|contact|email|e-mail|write\s+to)\s+(?:the\s+)?(?:reporters?|writers?|authors?|[A-Z][\w'-]{1,30}"
     r"(?:\s[A-Z][\w'-]{1,30}){0,2})\s(?:at|on|via)\b",
     _I,
 )
@@ -287,6 +295,35 @@ _SUBSCRIBE = regex.compile(
     r"newsletter\b|newsletter\b|already\s+a\s+subscriber|become\s+a\s+(?:member|subscriber)|"
     r"support\s+(?:our|independent)\s+journalism|get\s+(?:the\s+)?(?:latest|breaking)\s+news"
     r"|want\s+more\b|download\s+(?:our|the)\s+app\b|get\s+the\s+app\b|enter\s+your\s+email)",
+    _I,
+)
+# A subscription pitch with a price: "Get Motor Cycle Monthly delivered through
+# your letterbox every month. 12 issues for £11.99."
+_PITCH = regex.compile(
+    r"^(?:get|join|subscribe)\b[^\n]{0,200}?\b(?:subscri\w{0,12}|issues|membership|letterbox|"
+    r"delivered)\b[^\n]{0,200}?(?:[£$€₹]\s?|\brs\.?\s)\d",
+    _I,
+)
+# Leads that make even a long line a promotion.
+_LONG_PROMO = regex.compile(
+    r"^(?:if\s+you\s+(?:enjoyed|liked|value)\s+this\s+(?:article|story|post|piece|content)\b|"
+    r"this\s+copy\s+is\s+for\s+your\s+personal\b)",
+    _I,
+)
+_LONG_FOLLOW = regex.compile(
+    r"^follow\s+(?:us|me|@\w{1,30})\s+on\s+(?:twitter|facebook|instagram|x|linkedin|youtube)\b",
+    _I,
+)
+# A photo credit inside a short line: "installation views, photos © Inexhibit, 2018".
+_PHOTO_CREDIT = regex.compile(
+    r"\b(?:photos?|fotos?|images?|pictures?|photography)\s{0,2}(?:©|\(c\)|courtesy\b)", _I
+)
+# Post metadata: "05/10/2018 - Publicado por: Clarissa Borba - Categoria: Saúde".
+# Not a sentence ending in a full stop ("Published by Penguin in 1962, the
+# novel sold a million copies." is content).
+_POSTED_BY = regex.compile(
+    r"^(?![^\n]{0,400}\.$)(?:\d[\d/.-]{5,12}\s{0,2}[-–|·]\s{0,2})?(?:posted|published|publicado|publicada|publié|"
+    r"publiée|pubblicato|veröffentlicht|written)\s{1,2}(?:by|por|par|da|von|em)\b",
     _I,
 )
 _COOKIE = regex.compile(
@@ -389,6 +426,10 @@ def date_stamp(s: str, timeout: float) -> bool:
 # Anchored rules, in precedence order: (pattern, max words, reason, explanation).
 _HEAD_RULES: tuple[tuple[regex.Pattern[str], int, str, str], ...] = (
     (_LINK_LEAD, 30, "read_more_link", "a link lead ('Read more:', 'Also read;') + headline"),
+    (_ALSO_ON_SITE, 40, "read_more_link", "a link lead naming a site ('Also on rt.com ...')"),
+    (_COVERAGE_URL, 20, "read_more_link", "a pointer to more coverage at a URL"),
+    (_POSTED_BY, 25, "byline", "post metadata ('Posted by ...', 'Publicado por: ...')"),
+    (_PITCH, 40, "subscribe", "a subscription pitch with a price"),
     (_READ_MORE_ALONE, 8, "read_more_link", "a bare 'read more' / 'continue reading' link"),
     (_RELATED_HEADER, 6, "related_header", "a 'Related' / 'Most read' box heading"),
 )
@@ -420,7 +461,8 @@ _FIRST_WORDS = frozenset(
     category topic topics keywords estimated reading tempo temps tiempo lesezeit reach contact
     by von par por opinion analysis commentary editorial watch video videos audio photos
     gallery podcast explainer exclusive interview feature review live breaking fact partner
-    advertorial infographic quiz poll long perspective column letter letters blog
+    advertorial infographic quiz poll long perspective column letter letters blog write get
+    posted published publicado publicada publié publiée pubblicato veröffentlicht written
     """.split()
 )
 # Common first words that start a rule only as part of a phrase.
@@ -463,6 +505,8 @@ _TAIL_KEYS = (
     "@",
     " ago",
     "lire aussi",
+    "©",
+    "courtesy",
 )
 _ALL_TAILS = frozenset(_TAIL_KEYS)
 _DIGIT = regex.compile(r"\d")
@@ -477,6 +521,10 @@ SHORT_WORDS = 40
 # Built from the rule patterns, so it cannot drift from them.
 _ANCHORED = (
     _LINK_LEAD,
+    _ALSO_ON_SITE,
+    _COVERAGE_URL,
+    _POSTED_BY,
+    _PITCH,
     _READ_MORE_ALONE,
     _RELATED_HEADER,
     _AGE,
@@ -525,7 +573,7 @@ def line_rule(
     never hides a match).
     """
     if n_words > SHORT_WORDS:
-        return _long_line_rule(s, timeout)
+        return _long_line_rule(s, timeout) or _long_promo(s, n_words, timeout)
     if not gate:
         head = True
         tails: frozenset[str] | set[str] = _ALL_TAILS
@@ -560,6 +608,12 @@ def line_rule(
         return RuleHit("caption", "a photo credit on its own line")
     if head and _match(_CAPTION_LEAD, s, timeout) is not None:
         return RuleHit("caption", "a line introduced as a photo caption or credit")
+    if (
+        ("©" in tails or "courtesy" in tails)
+        and n_words <= 25
+        and _search(_PHOTO_CREDIT, s, timeout) is not None
+    ):
+        return RuleHit("caption", "a caption carrying a photo credit ('photos © Agency')")
     hit = _long_line_rule(s, timeout)
     if hit is not None:
         return hit
@@ -610,6 +664,24 @@ def line_rule(
             return RuleHit(
                 "pre_title_label", "a section label before another story's headline ('OPINION:')"
             )
+    return None
+
+
+_LONG_PROMO_WORDS = 120
+_LONG_PROMO_HEADS = ("get ", "join ", "subscribe", "if you ", "this copy", "follow ")
+
+
+def _long_promo(s: str, n_words: int, timeout: float) -> RuleHit | None:
+    """Promotions too long for the short-line rules, recognised by their lead only:
+    "If you enjoyed this article, we have a proposition for you: Join NRPLUS. ...",
+    "Follow @BGRDeals on Twitter to keep up with the latest deals. ...". A long
+    paragraph merely starting with "Follow" or "Like" and naming Twitter stays."""
+    if n_words > _LONG_PROMO_WORDS or not s[:10].lower().startswith(_LONG_PROMO_HEADS):
+        return None
+    if _match(_LONG_PROMO, s, timeout) is not None or _match(_PITCH, s, timeout) is not None:
+        return RuleHit("subscribe", "a long promotion ('If you enjoyed this article, ...')")
+    if _match(_LONG_FOLLOW, s, timeout) is not None:
+        return RuleHit("social_share", "a long follow-us prompt ('Follow @site on Twitter ...')")
     return None
 
 
