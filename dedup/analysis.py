@@ -14,7 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 import xxhash
 
-from dedup.boilerplate import HtmlExtractionError, SiteTemplates, classify_text, extract_html
+from dedup.boilerplate import (
+    HtmlExtractionError,
+    SiteTemplates,
+    classify_text,
+    extract_html_with_roles,
+)
 from dedup.config import BoilerplateConfig, Config
 from dedup.documents import Document
 from dedup.lsh import band_keys
@@ -125,7 +130,7 @@ def extract_chunk(
             continue
         url = doc.fields.get(url_field) if doc.fields else None
         try:
-            doc.text = extract_html(
+            doc.text, doc.line_roles = extract_html_with_roles(
                 doc.text,
                 config,
                 url=url if isinstance(url, str) else None,
@@ -140,14 +145,21 @@ def extract_chunk(
 
 
 def classify_doc(
-    text: str, site: str | None, config: BoilerplateConfig, templates: SiteTemplates | None
+    text: str,
+    site: str | None,
+    config: BoilerplateConfig,
+    templates: SiteTemplates | None,
+    line_roles: list[str] | None = None,
 ) -> tuple[list[Cut], list[tuple[int, int]]]:
     """Boilerplate cuts of one text, and the spans of its content lines."""
     if not config.enabled:
         return [], paragraph_spans(text)
     cuts: list[Cut] = []
     content: list[tuple[int, int]] = []
-    for d in classify_text(text, config, templates, site):
+    decisions = classify_text(
+        text, config, templates, site, line_roles=line_roles, keep_title=config.keep_title
+    )
+    for d in decisions:
         if d.label == "boilerplate" and d.cut_end > d.cut_start:
             cuts.append((d.cut_start, d.cut_end, d.reason or "boilerplate"))
             if d.cut_end < d.end and text[d.cut_end : d.end].strip():
@@ -202,7 +214,7 @@ def analyse_chunk(
     p_span: list[tuple[int, int]] = []
     p_texts: list[str] = []
     for pos, doc in enumerate(docs):
-        cuts, content = classify_doc(doc.text, doc.site, bp, templates)
+        cuts, content = classify_doc(doc.text, doc.site, bp, templates, doc.line_roles)
         all_cuts.append(cuts)
         spans = merge_spans((s, e) for s, e, _ in cuts)
         bp_chars[pos] = sum(e - s for s, e in spans)

@@ -260,13 +260,31 @@ def _run_explain(args: argparse.Namespace, config: Config) -> int:
 
     errors = ErrorLog(strict=config.run.strict, on_error=_print_error)
     for doc in read_inputs(args.inputs, config.input, errors):
-        text = doc.text
+        text, roles = doc.text, None
         if doc.html:
-            from dedup.boilerplate import extract_html
+            from dedup.boilerplate import HtmlExtractionError, extract_html_with_roles
 
-            text = extract_html(text, config.boilerplate, url=doc.fields.get("url"))
+            url = doc.fields.get(config.input.url_field)
+            try:
+                text, roles = extract_html_with_roles(
+                    text,
+                    config.boilerplate,
+                    url=url if isinstance(url, str) else None,
+                    max_chars=config.boilerplate.html_max_chars,
+                )
+            except HtmlExtractionError as exc:
+                errors.add(doc.source, doc.line, f"HTML extraction failed: {exc}")
+                continue
         print(f"=== {doc.doc_id}")
-        print(explain_lines(classify_text(text, config.boilerplate, None, doc.site)))
+        decisions = classify_text(
+            text,
+            config.boilerplate,
+            None,
+            doc.site,
+            line_roles=roles,
+            keep_title=config.boilerplate.keep_title,
+        )
+        print(explain_lines(decisions))
     return EXIT_OK
 
 

@@ -60,6 +60,8 @@ class BoilerplateConfig:
     html_favor_precision: bool = True
     html_include_comments: bool = False
     html_include_tables: bool = True
+    # HTML only: keep the page title line (plain-text inputs always keep theirs).
+    keep_title: bool = False
     html_timeout_s: float = 30.0
     # Largest HTML page (characters) handed to the extractor; larger pages are refused.
     html_max_chars: int = 20_000_000

@@ -70,6 +70,9 @@ class Document:
     site: str | None = None
     date: str | None = None
     html: bool = False
+    # For text extracted from HTML: one structural role per line (title,
+    # heading, caption furniture, ...), which the boilerplate rules use.
+    line_roles: list[str] | None = None
 
 
 @dataclass(frozen=True)

@@ -138,3 +138,41 @@ def test_report_rebuilds_the_page_and_refuses_an_unfinished_run(tmp_path: Path):
     proc = dedup("report", str(out))
     assert proc.returncode == 2
     assert str(out) in proc.stderr.decode()
+
+
+def test_html_input_goes_through_extraction_and_structural_rules(tmp_path: Path):
+    from tests.conftest import REPO
+
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "page.html").write_bytes((REPO / "tests/data/boilerplate/article.html").read_bytes())
+    out = tmp_path / "o"
+    proc = dedup("clean", str(src), "-o", str(out), "--quiet", "--workers", "1")
+    assert proc.returncode == 0, proc.stderr.decode()
+    removed = [json.loads(x) for x in (out / "removed.jsonl").read_text().splitlines()]
+    reasons = {r["reason"] for r in removed}
+    assert {"title", "read_more_link"} <= reasons
+    doc = json.loads((out / "documents.jsonl").read_text().splitlines()[0])
+    assert doc["id"] == "page.html"
+    assert "harbour bridge reopened to traffic" in doc["text"]
+    assert "<" not in doc["text"]
+    kept = dedup(
+        "clean",
+        str(src),
+        "-o",
+        str(tmp_path / "k"),
+        "--quiet",
+        "--workers",
+        "1",
+        "--config",
+        str(_toml(tmp_path, "[boilerplate]\nkeep_title = true\n")),
+    )
+    assert kept.returncode == 0, kept.stderr.decode()
+    doc = json.loads((tmp_path / "k" / "documents.jsonl").read_text().splitlines()[0])
+    assert doc["text"].startswith("Harbour bridge reopens after repairs")
+
+
+def _toml(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "c.toml"
+    p.write_text(text)
+    return p

@@ -139,8 +139,7 @@ def classify_text(
     if line_roles is not None and len(line_roles) != n:
         raise ValueError(f"line_roles has {len(line_roles)} entries for a text of {n} lines")
     if keep_title is None:
-        # The config field may not exist yet in older configs: default false.
-        keep_title = bool(getattr(config, "keep_title", False))
+        keep_title = config.keep_title
     timeout = config.regex_timeout_s
     stripped: list[str] = []
     hits: list[RuleHit | None] = [None] * n
