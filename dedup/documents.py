@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 RemovalKind = Literal["boilerplate", "duplicate_document", "duplicate_passage"]
-KINDS: tuple[str, ...] = ("boilerplate", "duplicate_document", "duplicate_passage")
 
 
 @dataclass(frozen=True, order=True)

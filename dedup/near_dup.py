@@ -11,12 +11,20 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 
 from dedup.canonical import Choice, Member, choose_keeper
-from dedup.cluster import containment, jaccard, split_by_keeper, verify_pairs
+from dedup.cluster import (
+    containment,
+    jaccard,
+    split_by_keeper,
+    verify_pairs,
+    verify_pairs_estimated,
+)
 from dedup.lsh import optimal_params
+from dedup.minhash import estimate_jaccard, is_empty_signature
 from dedup.union_find import connected_components
 
 log = logging.getLogger(__name__)
@@ -73,30 +81,73 @@ def lsh_shape(
     return LshShape(b, r)
 
 
+class Verifier(Protocol):
+    """Decides which candidate pairs are copies, and how similar two units are."""
+
+    def verify(self, pairs: np.ndarray) -> np.ndarray:
+        """The candidate pairs that are copies."""
+        ...
+
+    def similarity(self, a: int, b: int) -> float | None:
+        """The score that makes units a and b copies, or None when they are not."""
+        ...
+
+
+@dataclass(frozen=True)
+class ExactVerifier:
+    """Exact Jaccard (or containment) over the units' shingle sets."""
+
+    shingles: Sequence[np.ndarray]
+    rule: MatchRule
+
+    def verify(self, pairs: np.ndarray) -> np.ndarray:
+        kept, _ = verify_pairs(pairs, self.shingles, self.rule.threshold, self.rule.containment)
+        return kept
+
+    def similarity(self, a: int, b: int) -> float | None:
+        return self.rule.similarity(self.shingles[a], self.shingles[b])
+
+
+@dataclass(frozen=True)
+class EstimatedVerifier:
+    """Jaccard estimated from MinHash signatures (share of equal slots): no
+    shingle sets needed, error about sqrt(J(1-J)/num_perm)."""
+
+    signatures: np.ndarray
+    threshold: float
+
+    def verify(self, pairs: np.ndarray) -> np.ndarray:
+        kept, _ = verify_pairs_estimated(pairs, self.signatures, self.threshold)
+        return kept
+
+    def similarity(self, a: int, b: int) -> float | None:
+        if is_empty_signature(self.signatures[a]) or is_empty_signature(self.signatures[b]):
+            return None
+        est = estimate_jaccard(self.signatures[a], self.signatures[b])
+        return est if est >= self.threshold else None
+
+
 def clusters_from_pairs(
     n: int,
     pairs: np.ndarray,
-    shingles: Sequence[np.ndarray],
+    verifier: Verifier,
     member_of: Callable[[int], Member],
-    rule: MatchRule,
     policy: str,
     source_priority: Sequence[str],
 ) -> list[Cluster]:
     """Verify candidate pairs, join them into components, split each around its keeper.
 
-    ``n`` units are indexed 0..n-1; ``shingles[i]`` is unit i's exact shingle
-    set; ``member_of(i)`` describes unit i to the keeper policy.
+    ``n`` units are indexed 0..n-1; ``member_of(i)`` describes unit i to the
+    keeper policy.
     """
-    verified, _ = verify_pairs(pairs, shingles, rule.threshold, rule.containment)
-    labels = connected_components(n, verified)
-    return _split_components(labels, shingles, member_of, rule, policy, source_priority)
+    labels = connected_components(n, verifier.verify(pairs))
+    return _split_components(labels, verifier, member_of, policy, source_priority)
 
 
 def _split_components(
     labels: np.ndarray,
-    shingles: Sequence[np.ndarray],
+    verifier: Verifier,
     member_of: Callable[[int], Member],
-    rule: MatchRule,
     policy: str,
     source_priority: Sequence[str],
 ) -> list[Cluster]:
@@ -108,6 +159,7 @@ def _split_components(
     bounds = np.flatnonzero(np.diff(sorted_labels)) + 1
     groups = np.split(order, bounds) if order.size else []
     members: dict[int, Member] = {}
+    scores: dict[tuple[int, int], float | None] = {}
 
     def member(i: int) -> Member:
         if i not in members:
@@ -118,41 +170,25 @@ def _split_components(
         choice = choose_keeper([member(i) for i in idx], policy, source_priority)
         return int(idx[choice.keeper])
 
-    def similar(a: int, b: int) -> bool:
-        return rule.similarity(shingles[a], shingles[b]) is not None
+    def score(keeper: int, other: int) -> float | None:
+        # Asked once by the split and once for the cluster record: compute once.
+        if (keeper, other) not in scores:
+            scores[keeper, other] = verifier.similarity(keeper, other)
+        return scores[keeper, other]
 
     clusters: list[Cluster] = []
     for group in groups:
-        if len(group) < 2:
-            continue
         idx = sorted(int(i) for i in group)
-        for keeper, group_members in split_by_keeper(idx, keeper_of, similar):
+        for keeper, group_members in split_by_keeper(
+            idx, keeper_of, lambda a, b: score(a, b) is not None
+        ):
             if len(group_members) < 2:
                 continue
-            clusters.append(
-                _make_cluster(
-                    keeper, group_members, shingles, member, rule, policy, source_priority
-                )
-            )
+            ordered = tuple(sorted(group_members))
+            choice = choose_keeper([member(i) for i in ordered], policy, source_priority)
+            if ordered[choice.keeper] != keeper:  # pragma: no cover - policies are consistent
+                raise RuntimeError("canonical policy chose differently on a subset of its cluster")
+            sims = tuple(1.0 if i == keeper else float(score(keeper, i) or 0.0) for i in ordered)
+            clusters.append(Cluster(members=ordered, keeper=keeper, similarity=sims, choice=choice))
     clusters.sort(key=lambda c: (member(c.keeper).order, member(c.keeper).start, c.keeper))
     return clusters
-
-
-def _make_cluster(
-    keeper: int,
-    group: Sequence[int],
-    shingles: Sequence[np.ndarray],
-    member: Callable[[int], Member],
-    rule: MatchRule,
-    policy: str,
-    source_priority: Sequence[str],
-) -> Cluster:
-    ordered = tuple(sorted(group))
-    choice = choose_keeper([member(i) for i in ordered], policy, source_priority)
-    if ordered[choice.keeper] != keeper:  # pragma: no cover - policy must be consistent
-        raise RuntimeError("canonical policy chose differently on a subset of its cluster")
-    sims = []
-    for i in ordered:
-        s = 1.0 if i == keeper else rule.similarity(shingles[keeper], shingles[i])
-        sims.append(float(s) if s is not None else 0.0)
-    return Cluster(members=ordered, keeper=keeper, similarity=tuple(sims), choice=choice)

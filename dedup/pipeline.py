@@ -51,7 +51,15 @@ from dedup.index import Index, IndexEntry
 from dedup.io.readers import ErrorLog
 from dedup.io.spool import RaggedView, Spool
 from dedup.lsh import candidate_pairs
-from dedup.near_dup import Cluster, LshShape, MatchRule, clusters_from_pairs
+from dedup.near_dup import (
+    Cluster,
+    EstimatedVerifier,
+    ExactVerifier,
+    LshShape,
+    MatchRule,
+    Verifier,
+    clusters_from_pairs,
+)
 from dedup.rewrite import apply_cuts, merge_spans, subtract_spans
 from dedup.version import __version__
 
@@ -346,6 +354,11 @@ def _analysed(spool: Spool, k: int) -> bool:
     return spool.has(("analysis", k)) and spool.array_path("pkeys", k).is_file()
 
 
+def _document_signatures(spool: Spool) -> np.ndarray:
+    parts = [spool.read(("analysis", k)).docs.signatures for k in range(spool.n_chunks)]
+    return np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.uint32)
+
+
 def _shingle_view(spool: Spool, level: str, sizes: list[int]) -> RaggedView:
     def load(k: int) -> Any:
         analysis: ChunkAnalysis = spool.read(("analysis", k))
@@ -368,13 +381,20 @@ def document_stage(corpus: _Frozen, spool: Spool, config: Config, decisions: _De
     pairs = _restrict_pairs(
         candidate_pairs(corpus.doc_keys), doc_of, decisions, corpus, config.index.policy
     )
-    shingles = _shingle_view(spool, "document", spool.chunk_sizes)
+    verifier: Verifier
+    if config.document.verify == "estimate":
+        # Estimated Jaccard needs every signature in memory, but no shingle sets.
+        verifier = EstimatedVerifier(_document_signatures(spool), config.document.threshold)
+    else:
+        verifier = ExactVerifier(
+            _shingle_view(spool, "document", spool.chunk_sizes),
+            MatchRule(config.document.threshold),
+        )
     clusters = clusters_from_pairs(
         n,
         pairs,
-        shingles,
+        verifier,
         lambda g: corpus.member(g, 0, int(corpus.chars[g])),
-        MatchRule(config.document.threshold),
         config.canonical.policy,
         config.canonical.source_priority,
     )
@@ -679,7 +699,6 @@ def passage_stage(
         config.index.policy,
         decisions.passage_matched,
     )
-    shingles = _shingle_view(spool, "passage", corpus.passage_counts)
 
     def member(p: int) -> Member:
         s, e = corpus.passage_span[p]
@@ -688,9 +707,11 @@ def passage_stage(
     clusters = clusters_from_pairs(
         m,
         pairs,
-        shingles,
+        ExactVerifier(
+            _shingle_view(spool, "passage", corpus.passage_counts),
+            MatchRule(pc.threshold, pc.containment),
+        ),
         member,
-        MatchRule(pc.threshold, pc.containment),
         config.canonical.policy,
         config.canonical.source_priority,
     )

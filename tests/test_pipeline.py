@@ -119,3 +119,22 @@ def test_short_documents_do_not_all_cluster():
     texts = ["Yes.", "No.", "Maybe so.", "Fine then."]
     result = clean_records([{"id": str(i), "text": t} for i, t in enumerate(texts)], CONFIG)
     assert len(result.documents) == 4
+
+
+def test_estimated_verification_finds_the_same_copies_on_clear_cases():
+    base = " ".join(f"word{i} and some filler text number {i}" for i in range(60))
+    edited = base.replace("word7 ", "changed ", 1)
+    other = " ".join(f"different{i} unrelated prose here {i}" for i in range(60))
+    records = [
+        {"id": "a", "text": base},
+        {"id": "b", "text": edited},
+        {"id": "c", "text": other},
+    ]
+    exact = clean_records(records, CONFIG)
+    estimate = clean_records(records, CONFIG.replace(document={"verify": "estimate"}))
+    for result in (exact, estimate):
+        assert [d["id"] for d in result.documents] == ["a", "c"]
+    est_cluster = [c for c in estimate.clusters if c["level"] == "document"][0]
+    ex_cluster = [c for c in exact.clusters if c["level"] == "document"][0]
+    # The estimate is a different number from the exact Jaccard, close to it.
+    assert abs(est_cluster["similarity"] - ex_cluster["similarity"]) < 0.1

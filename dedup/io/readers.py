@@ -218,12 +218,27 @@ def _read_whole(
     except OSError as exc:
         errors.add(source, None, f"cannot read: {exc.strerror or exc}")
         return None
-    if b"\x00" in raw[:8192]:
-        errors.add(source, None, "binary file (NUL bytes), not text: skipped")
+    utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+    if b"\x00" in raw[:8192] and not utf16:
+        errors.add(
+            source,
+            None,
+            "binary file (NUL bytes), not text: skipped; remove it from the input directory",
+        )
         return None
     text = _decode(raw, source, is_html, errors)
     if text is None:
         return None
+    if not text.strip():
+        if is_html:
+            errors.add(source, None, "empty file: no HTML in it: skipped")
+            return None
+        errors.add(
+            source,
+            None,
+            f"empty file{' (only whitespace)' if text else ''}: kept as an empty document, "
+            "nothing to clean (remove it from the input if it should not be there)",
+        )
     if len(text) > config.max_chars:
         errors.add(
             source,
@@ -233,7 +248,12 @@ def _read_whole(
         )
         return None
     if "\x00" in text:
-        errors.add(source, None, "NUL bytes in text: binary content, skipped")
+        errors.add(
+            source,
+            None,
+            f"NUL character at offset {text.index(chr(0))} (binary content?): skipped; "
+            "strip NUL characters from the file",
+        )
         return None
     return Document(
         doc_id=doc_id,
@@ -247,33 +267,55 @@ def _read_whole(
     )
 
 
+# A <meta charset> naming one of these cannot be true (the meta itself was
+# readable as ASCII), so HTML5 reads the page as UTF-8; UTF-7 is refused by
+# browsers because it smuggles markup past filters.
+_META_MEANS_UTF8 = frozenset(
+    {"utf-16", "utf-16le", "utf-16be", "utf-32", "utf-32le", "utf-32be", "utf-7", "unicode"}
+)
+
+
 def _decode(raw: bytes, source: str, is_html: bool, errors: ErrorLog) -> str | None:
+    """Text of a whole file: a byte-order mark wins, then (HTML) ``<meta charset>``, then UTF-8.
+
+    >>> _decode("h\\u00e9".encode("utf-16"), "x.txt", False, ErrorLog())
+    'hé'
+    >>> _decode(b'<meta charset="utf-16"><p>caf\\xc3\\xa9', "x.html", True, ErrorLog())[-4:]
+    'café'
+    """
+    encoding = "utf-8"
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-    encoding = "utf-8"
-    if is_html:
-        m = _META_CHARSET.search(raw[:4096])
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"  # the codec reads and drops the BOM
+    elif is_html:
+        m = _META_CHARSET.search(raw[:4096])  # linear, and 4 KB at most
         if m:
-            encoding = m.group(1).decode("ascii").lower()
+            declared = m.group(1).decode("ascii").lower()
+            encoding = "utf-8" if declared in _META_MEANS_UTF8 else declared
     try:
         return raw.decode(encoding)
     except LookupError:
         try:
             return raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            _report_decode(raw, exc, source, errors)
+            _report_decode(raw, exc, source, "utf-8", errors)
             return None
     except UnicodeDecodeError as exc:
-        _report_decode(raw, exc, source, errors)
+        _report_decode(raw, exc, source, encoding, errors)
         return None
 
 
-def _report_decode(raw: bytes, exc: UnicodeDecodeError, source: str, errors: ErrorLog) -> None:
+def _report_decode(
+    raw: bytes, exc: UnicodeDecodeError, source: str, encoding: str, errors: ErrorLog
+) -> None:
     line = raw.count(b"\n", 0, exc.start) + 1
+    declared = "" if encoding == "utf-8" else f" (the file declares {encoding})"
     errors.add(
         source,
         line,
-        f"undecodable bytes (not UTF-8) at byte {exc.start}: skipped; "
+        f"undecodable bytes (not {'UTF-8' if encoding == 'utf-8' else encoding}){declared} "
+        f"at byte {exc.start}: skipped; "
         "convert the file to UTF-8 (e.g. iconv -f latin1 -t utf-8)",
     )
 
@@ -285,9 +327,11 @@ def _read_jsonl_stream(
     errors: ErrorLog,
     counter: _Counter,
 ) -> Iterator[Document]:
+    saw_line = False
     for lineno, raw in enumerate(stream, start=1):
         if not raw.strip():
             continue
+        saw_line = True
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -297,16 +341,89 @@ def _read_jsonl_stream(
                 f"undecodable bytes (not UTF-8) at column {exc.start + 1}: record skipped",
             )
             continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
+        if "\x00" in line:
+            # json.loads would say "Invalid control character"; say what it is.
             errors.add(
-                source, lineno, f"malformed JSON ({exc.msg} at column {exc.colno}): record skipped"
+                source,
+                lineno,
+                f"NUL byte at column {line.index(chr(0)) + 1} (binary data in a JSONL file?): "
+                "record skipped; remove the NUL bytes or the binary file from the input",
             )
+            continue
+        record = _parse_json(line, source, lineno, errors)
+        if record is _UNPARSED:
             continue
         doc = _record_to_document(record, source, lineno, config, errors, counter)
         if doc is not None:
             yield doc
+    if not saw_line:
+        errors.add(
+            source,
+            None,
+            "empty file: no JSON records in it, nothing read; "
+            "check that this is the input you meant",
+        )
+
+
+# A sentinel, not None: ``null`` is a valid JSON line (reported as "not an object").
+_UNPARSED: Any = object()
+# A \uD800-\uDFFF escape: the only way a JSON line can carry a lone surrogate,
+# which no UTF-8 writer (ours included) can encode. Linear: no repetition at all.
+_SURROGATE_ESCAPE = regex.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _parse_json(line: str, source: str, lineno: int, errors: ErrorLog) -> Any:
+    """The parsed line, or ``_UNPARSED`` after reporting why it cannot be used.
+
+    ``json.loads`` raises more than JSONDecodeError on hostile lines: a
+    RecursionError for arrays nested ~100,000 deep and a plain ValueError for an
+    integer of over 4,300 digits; either would otherwise end the whole run.
+    """
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        errors.add(
+            source, lineno, f"malformed JSON ({exc.msg} at column {exc.colno}): record skipped"
+        )
+        return _UNPARSED
+    except RecursionError:
+        errors.add(
+            source,
+            lineno,
+            "JSON nested too deeply to parse (hostile or broken record): record skipped; "
+            "flatten the record",
+        )
+        return _UNPARSED
+    except ValueError as exc:  # e.g. an integer over sys.get_int_max_str_digits() digits
+        errors.add(
+            source,
+            lineno,
+            f"unparsable JSON value ({exc}): record skipped; write very long numbers as strings",
+        )
+        return _UNPARSED
+    if _SURROGATE_ESCAPE.search(line, timeout=10.0) is not None and _has_lone_surrogate(record):
+        errors.add(
+            source,
+            lineno,
+            "a \\uD800-\\uDFFF escape that is not half of a surrogate pair (invalid "
+            "Unicode, cannot be written as UTF-8): record skipped; fix the program that "
+            "wrote the JSON",
+        )
+        return _UNPARSED
+    return record
+
+
+def _has_lone_surrogate(record: Any) -> bool:
+    """Whether any key or string in the parsed record holds a lone surrogate.
+
+    >>> _has_lone_surrogate({"a": ["ok", "\\ud800"]}), _has_lone_surrogate({"a": "\\U0001f600"})
+    (True, False)
+    """
+    try:
+        json.dumps(record, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def _record_to_document(
@@ -336,6 +453,22 @@ def _record_to_document(
             source,
             lineno,
             f"field {config.text_field!r} is a {type(text).__name__}, not a string: record skipped",
+        )
+        return None
+    if not text.strip():
+        errors.add(
+            source,
+            lineno,
+            f"empty document: field {config.text_field!r} has no text"
+            f"{' (only whitespace)' if text else ''}; kept as it is, nothing to clean "
+            "(drop empty records upstream if they should not be there)",
+        )
+    elif "\x00" in text:
+        errors.add(
+            source,
+            lineno,
+            f"NUL character in field {config.text_field!r} at offset {text.index(chr(0))} "
+            "(binary data?): record skipped; strip NUL characters from the text",
         )
         return None
     if len(text) > config.max_chars:

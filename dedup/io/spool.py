@@ -11,7 +11,6 @@ from __future__ import annotations
 import bisect
 import json
 import pickle
-import shutil
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -78,16 +77,9 @@ class Spool:
         with self._path(*key).open("rb") as fh:
             return pickle.load(fh)
 
-    def replace_docs(self, k: int, docs: list[Any]) -> None:
-        self.write(("docs", k), docs)
-        self.chunk_sizes[k] = len(docs)
-
     @property
     def n_chunks(self) -> int:
         return len(self.chunk_sizes)
-
-    def remove(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
 
 
 class SpoolTexts(Mapping[str, str]):

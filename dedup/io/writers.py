@@ -6,7 +6,7 @@ import contextlib
 import json
 import os
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -50,17 +50,6 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
-
-
-def write_jsonl(path: str | Path, records: Iterable[Any]) -> int:
-    """Write records as JSON lines atomically; returns how many were written."""
-    n = 0
-    with atomic_writer(path) as fh:
-        for record in records:
-            fh.write(dumps(record))
-            fh.write("\n")
-            n += 1
-    return n
 
 
 def write_json(path: str | Path, obj: Any) -> None:
