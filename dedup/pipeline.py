@@ -23,7 +23,7 @@ import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
@@ -66,6 +66,9 @@ from dedup.version import __version__
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+# A unit (document or passage index) as (doc_id, start, end), computed on demand:
+# a list of them for every passage of a large corpus would dominate memory.
+SpanOf = Callable[[int], tuple[str, int, int]]
 
 
 class Sink(Protocol):
@@ -214,6 +217,15 @@ class _Frozen:
     passage_doc: np.ndarray
     passage_span: np.ndarray
     passage_counts: list[int]
+
+    def doc_span(self, g: int) -> tuple[str, int, int]:
+        """Document g as a (doc_id, start, end) member of a document cluster."""
+        return self.doc_ids[g], 0, int(self.chars[g])
+
+    def passage_span_of(self, p: int) -> tuple[str, int, int]:
+        """Passage p as a (doc_id, start, end) member of a passage cluster."""
+        s, e = self.passage_span[p]
+        return self.doc_ids[int(self.passage_doc[p])], int(s), int(e)
 
     def removed_share(self, g: int) -> float:
         return float(self.boilerplate[g]) / max(1, int(self.chars[g]))
@@ -398,7 +410,7 @@ def document_stage(corpus: _Frozen, spool: Spool, config: Config, decisions: _De
         config.canonical.policy,
         config.canonical.source_priority,
     )
-    spans = [(corpus.doc_ids[g], 0, int(corpus.chars[g])) for g in range(n)]
+    spans = corpus.doc_span
     drop_all = config.index.policy == "drop_all"
     for num, cluster in enumerate(clusters):
         cid = f"doc-{num:06d}"
@@ -668,19 +680,20 @@ def index_update_stage(
 def _passage_pairs(spool: Spool, corpus: _Frozen, bands: int) -> np.ndarray:
     """Candidate pairs over all passages, one band at a time (bounded memory)."""
     m = int(corpus.passage_doc.shape[0])
-    found: list[np.ndarray] = []
+    # Pairs as one int64 each (i * m + j), merged band by band: memory holds one
+    # band's keys and the distinct pairs so far, and de-duplication is a flat sort.
+    codes = np.empty(0, dtype=np.int64)
+    column = np.empty(m, dtype=np.uint64)
     for b in range(bands):
-        column = np.empty(m, dtype=np.uint64)
         pos = 0
         for k, count in enumerate(corpus.passage_counts):
             if count:
                 keys = np.load(spool.array_path("pkeys", k), mmap_mode="r")
                 column[pos : pos + count] = keys[b]
                 pos += count
-        found.append(candidate_pairs(column.reshape(-1, 1)))
-    if not found:
-        return np.zeros((0, 2), dtype=np.int64)
-    return np.unique(np.concatenate(found), axis=0)
+        pairs = candidate_pairs(column.reshape(-1, 1))
+        codes = np.union1d(codes, pairs[:, 0] * m + pairs[:, 1])
+    return np.stack([codes // m, codes % m], axis=1)
 
 
 def passage_stage(
@@ -715,10 +728,7 @@ def passage_stage(
         config.canonical.policy,
         config.canonical.source_priority,
     )
-    spans = [
-        (corpus.doc_ids[int(g)], int(s), int(e))
-        for g, (s, e) in zip(corpus.passage_doc, corpus.passage_span, strict=True)
-    ]
+    spans = corpus.passage_span_of
     drop_all = config.index.policy == "drop_all"
     _cut_passages(corpus, clusters, spans, decisions, drop_all)
     for num, cluster in enumerate(clusters):
@@ -730,7 +740,7 @@ def passage_stage(
 def _cut_passages(
     corpus: _Frozen,
     clusters: list[Cluster],
-    spans: Sequence[tuple[str, int, int]],
+    spans: SpanOf,
     decisions: _Decisions,
     drop_all: bool = False,
 ) -> None:
@@ -740,7 +750,7 @@ def _cut_passages(
     for c in clusters:
         if drop_all:
             break
-        _, s, e = spans[c.keeper]
+        _, s, e = spans(c.keeper)
         taken[int(corpus.passage_doc[c.keeper])].append((s, e))
     for g in taken:
         taken[g] = merge_spans(taken[g])
@@ -749,13 +759,13 @@ def _cut_passages(
         taken[g] = merge_spans([*taken[g], *((r.start, r.end) for r in removals)])
     for num, c in enumerate(clusters):
         cid = f"pas-{num:06d}"
-        kdoc, ks, ke = spans[c.keeper]
+        kdoc, ks, ke = spans(c.keeper)
         kept = None if drop_all else SpanRef(kdoc, ks, ke)
         for p in c.members:
             if p == c.keeper and not drop_all:
                 continue
             g = int(corpus.passage_doc[p])
-            doc_id, s, e = spans[p]
+            doc_id, s, e = spans(p)
             decisions.passage_removed.add(p)
             pieces = subtract_spans((s, e), taken[g])
             for ps, pe in pieces:
@@ -778,13 +788,13 @@ def _cluster_record(
     cid: str,
     level: str,
     cluster: Cluster,
-    spans: Sequence[tuple[str, int, int]],
+    spans: SpanOf,
     drop_all: bool = False,
 ) -> dict[str, Any]:
     members = []
     keeper_pos = cluster.members.index(cluster.keeper)
     for pos, m in enumerate(cluster.members):
-        doc_id, s, e = spans[m]
+        doc_id, s, e = spans(m)
         members.append(
             {
                 "doc_id": doc_id,
@@ -794,7 +804,7 @@ def _cluster_record(
                 "similarity": round(cluster.similarity[pos], 6),
             }
         )
-    kdoc, ks, ke = spans[cluster.keeper]
+    kdoc, ks, ke = spans(cluster.keeper)
     canonical: dict[str, Any] = {
         "doc_id": kdoc,
         "start": ks,
