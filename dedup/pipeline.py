@@ -245,19 +245,28 @@ class _Frozen:
 
 @dataclass
 class _Decisions:
-    """What the dedup stages decided, by global document index."""
+    """What the dedup stages decided, by global document index.
 
+    Cluster records go straight to the sink as each stage makes them (index
+    clusters, then document, then passage clusters), and only their count is
+    kept: on a large corpus the records themselves would be a big share of
+    memory.
+    """
+
+    sink: Sink
     dropped: dict[int, Removal] = field(default_factory=dict)
     passage_cuts: dict[int, list[Removal]] = field(default_factory=lambda: defaultdict(list))
     doc_cluster: dict[int, str] = field(default_factory=dict)
-    doc_clusters: list[dict[str, Any]] = field(default_factory=list)
-    passage_clusters: list[dict[str, Any]] = field(default_factory=list)
+    clusters: Counter[str] = field(default_factory=Counter)
     # Passages cut as copies of indexed ones (by global passage index).
     passage_matched: np.ndarray | None = None
     # Every passage cut as a copy (of an indexed one or of a keeper here).
     passage_removed: set[int] = field(default_factory=set)
-    index_clusters: list[dict[str, Any]] = field(default_factory=list)
     index_report: dict[str, Any] = field(default_factory=dict)
+
+    def cluster(self, kind: str, record: dict[str, Any]) -> None:
+        self.clusters[kind] += 1
+        self.sink.cluster(record)
 
 
 # ---------------------------------------------------------------------- stages
@@ -431,8 +440,8 @@ def document_stage(corpus: _Frozen, spool: Spool, config: Config, decisions: _De
                 cluster_id=cid,
                 kept=kept,
             )
-        decisions.doc_clusters.append(
-            _cluster_record(cid, "document", cluster, spans, drop_all=drop_all)
+        decisions.cluster(
+            "document", _cluster_record(cid, "document", cluster, spans, drop_all=drop_all)
         )
 
 
@@ -555,8 +564,8 @@ def index_query_stage(
             )
             decisions.doc_cluster[g] = cid
             copies.append((corpus.doc_ids[g], 0, int(corpus.chars[g]), sim))
-        decisions.index_clusters.append(
-            _index_cluster(cid, "document", entry, name, copies, policy)
+        decisions.cluster(
+            "against_index", _index_cluster(cid, "document", entry, name, copies, policy)
         )
     _index_query_passages(corpus, spool, config, index, decisions)
     decisions.index_report.update(
@@ -625,8 +634,9 @@ def _index_query_passages(
                 )
             taken[g] = merge_spans([*taken[g], *pieces])
             copies.append((corpus.doc_ids[g], s, e, sim))
-        decisions.index_clusters.append(
-            _index_cluster(cid, "passage", entry, index.name, copies, config.index.policy)
+        decisions.cluster(
+            "against_index",
+            _index_cluster(cid, "passage", entry, index.name, copies, config.index.policy),
         )
     decisions.index_report["matched_passages"] = int(matched.sum())
 
@@ -732,8 +742,9 @@ def passage_stage(
     drop_all = config.index.policy == "drop_all"
     _cut_passages(corpus, clusters, spans, decisions, drop_all)
     for num, cluster in enumerate(clusters):
-        decisions.passage_clusters.append(
-            _cluster_record(f"pas-{num:06d}", "passage", cluster, spans, drop_all=drop_all)
+        decisions.cluster(
+            "passage",
+            _cluster_record(f"pas-{num:06d}", "passage", cluster, spans, drop_all=drop_all),
         )
 
 
@@ -925,8 +936,6 @@ def write_stage(
                     sink.document(record)
                 g += 1
             bar.update(1)
-    for record in decisions.index_clusters + decisions.doc_clusters + decisions.passage_clusters:
-        sink.cluster(record)
     return tally
 
 
@@ -973,7 +982,7 @@ def run_pipeline(
     memory = ListSink() if sink is None else None
     out: Sink = memory if memory is not None else sink  # type: ignore[assignment]
     shapes = lsh_shapes(config)
-    decisions = _Decisions()
+    decisions = _Decisions(sink=out)
     with _work_dir(config, work_dir) as root:
         spool = Spool(root)
         fingerprint = job_fingerprint(config, inputs)
@@ -1065,9 +1074,9 @@ def build_report(
             "by_reason": dict(sorted(tally.by_reason.items())),
         },
         "clusters": {
-            "document": len(decisions.doc_clusters),
-            "passage": len(decisions.passage_clusters),
-            "against_index": len(decisions.index_clusters),
+            "document": decisions.clusters["document"],
+            "passage": decisions.clusters["passage"],
+            "against_index": decisions.clusters["against_index"],
         },
         "index": (
             {
