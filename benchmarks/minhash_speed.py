@@ -26,6 +26,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._corpus import aeb_corpus
+from dedup.config import Config
 from dedup.lsh import band_keys, candidate_pairs, optimal_params
 from dedup.minhash import MinHasher, MinHashParams
 
@@ -140,13 +141,26 @@ def main() -> None:
     # ------------------------------------------------------------ recall
     sample = texts[: args.recall_sample]
     shingles = [fast.shingle_hashes(t) for t in sample]
-    threshold = 0.8
+    # The project's default document threshold and LSH weights, plus alternatives.
+    default = Config().document
+    threshold = default.threshold
     truth = exact_pairs_above(shingles, threshold)
     print(f"exact pairs with J>={threshold} among {len(sample)} docs: {len(truth)}")
     sig = fast.sign(sample)
     sig_ds = ref.sign(sample)
-    bins = [(0.8, 0.85), (0.85, 0.9), (0.9, 1.01)]
-    for fp_w, fn_w in [(0.5, 0.5), (0.3, 0.7), (0.1, 0.9)]:
+    bins = [
+        (threshold, threshold + 0.05),
+        (threshold + 0.05, threshold + 0.1),
+        (threshold + 0.1, 1.01),
+    ]
+    weights = [(0.5, 0.5), (0.3, 0.7), (0.1, 0.9)]
+    if (default.lsh_fp_weight, default.lsh_fn_weight) not in weights:
+        weights.append((default.lsh_fp_weight, default.lsh_fn_weight))
+    print(
+        f"default: threshold {threshold}, weights fp={default.lsh_fp_weight} "
+        f"fn={default.lsh_fn_weight}"
+    )
+    for fp_w, fn_w in weights:
         bands, rows = optimal_params(threshold, NUM_PERM, fp_w, fn_w)
         for name, sg in [("fast", sig), ("datasketch", sig_ds)]:
             found = set(map(tuple, candidate_pairs(band_keys(sg, bands, rows)).tolist()))
