@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	rm -rf out/seeds
 	$(BIN)/dedup clean seeds -o out/seeds
-	@echo "outputs: out/seeds/{documents,removed,clusters}.jsonl, out/seeds/report.json"
+	@echo "outputs: out/seeds/{documents,removed,clusters}.jsonl, report.json, report.html"
 
 test: $(STAMP) lint typecheck pytest
 

@@ -248,7 +248,12 @@ def summary(result: CleanResult) -> str:
         lines.append("removed:")
         for key, v in by_reason.items():
             kind, reason = key.split(":", 1)
-            lines.append(f"  {kind:<20} {reason:<18} {v['records']:>6} spans {v['chars']:>9} chars")
+            # A boilerplate span is one line (or a line's dateline prefix); a
+            # duplicate is a passage or a whole document.
+            unit = {"boilerplate": "lines", "duplicate_document": "docs"}.get(kind, "passages")
+            lines.append(
+                f"  {kind:<20} {reason:<18} {v['records']:>6} {unit:<8} {v['chars']:>9} chars"
+            )
     c = r["clusters"]
     lines.append(f"clusters: {c['document']} document-level, {c['passage']} passage-level")
     return "\n".join(lines)
