@@ -148,4 +148,6 @@ class RaggedView(Sequence[np.ndarray]):
         if not 0 <= i < len(self):
             raise IndexError(i)
         k = bisect.bisect_right(self._starts, i) - 1
-        return self._chunk(k)[i - self._starts[k]]
+        # A copy, not a view: a view would keep the whole chunk's arrays alive
+        # for as long as the caller holds one unit's set.
+        return np.array(self._chunk(k)[i - self._starts[k]], copy=True)
