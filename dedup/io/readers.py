@@ -214,6 +214,18 @@ def _read_whole(
 ) -> Document | None:
     source = path.as_posix()
     try:
+        size = path.stat().st_size
+        # No encoding we read takes more than 4 bytes a character: a file this
+        # big is over the limit whatever it holds, so refuse it before reading
+        # it all into memory (a stray multi-GB log in an input directory).
+        if size > 4 * config.max_chars:
+            errors.add(
+                source,
+                None,
+                f"file of {size:,} bytes, certainly over input.max_chars "
+                f"({config.max_chars:,} characters): skipped; raise the limit to process it",
+            )
+            return None
         raw = path.read_bytes()
     except OSError as exc:
         errors.add(source, None, f"cannot read: {exc.strerror or exc}")
@@ -331,7 +343,30 @@ def _read_jsonl_stream(
     for lineno, raw in enumerate(stream, start=1):
         if not raw.strip():
             continue
+        first = not saw_line
         saw_line = True
+        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            # A UTF-8 byte-order mark (Windows tools write one); json.loads refuses it.
+            raw = raw[3:]
+        if b"\x00" in raw:
+            # json.loads would say "Invalid control character"; say what it is.
+            if first:
+                # NUL in the very first record: a binary file, not JSONL. One
+                # report for the file, not one per "line" of binary data.
+                errors.add(
+                    source,
+                    lineno,
+                    "binary data (NUL bytes) in the first record: not a JSONL file, skipped; "
+                    "remove it from the input",
+                )
+                return
+            errors.add(
+                source,
+                lineno,
+                f"NUL byte at column {raw.index(0) + 1} (binary data in a JSONL file?): "
+                "record skipped; remove the NUL bytes from the input",
+            )
+            continue
         try:
             line = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
@@ -339,15 +374,6 @@ def _read_jsonl_stream(
                 source,
                 lineno,
                 f"undecodable bytes (not UTF-8) at column {exc.start + 1}: record skipped",
-            )
-            continue
-        if "\x00" in line:
-            # json.loads would say "Invalid control character"; say what it is.
-            errors.add(
-                source,
-                lineno,
-                f"NUL byte at column {line.index(chr(0)) + 1} (binary data in a JSONL file?): "
-                "record skipped; remove the NUL bytes or the binary file from the input",
             )
             continue
         record = _parse_json(line, source, lineno, errors)
@@ -455,15 +481,7 @@ def _record_to_document(
             f"field {config.text_field!r} is a {type(text).__name__}, not a string: record skipped",
         )
         return None
-    if not text.strip():
-        errors.add(
-            source,
-            lineno,
-            f"empty document: field {config.text_field!r} has no text"
-            f"{' (only whitespace)' if text else ''}; kept as it is, nothing to clean "
-            "(drop empty records upstream if they should not be there)",
-        )
-    elif "\x00" in text:
+    if "\x00" in text:
         errors.add(
             source,
             lineno,
@@ -489,6 +507,17 @@ def _record_to_document(
             source, lineno, f"field {config.id_field!r} must be a string or integer: record skipped"
         )
         return None
+    if not text.strip():
+        # Reported (so a corpus of empties gets noticed, and --strict stops on
+        # one) but kept: it costs nothing and keeps one output record per input
+        # record, which pipeline users joining on the id rely on.
+        errors.add(
+            source,
+            lineno,
+            f"empty document: field {config.text_field!r} has no text"
+            f"{' (only whitespace)' if text else ''}; kept as it is, nothing to clean "
+            "(drop empty records upstream if they should not be there)",
+        )
     fields = dict(record)
     date = record.get(config.date_field)
     return Document(
@@ -529,6 +558,13 @@ def _read_parquet(
             source,
             row + 1,
             f"Parquet file is damaged from row {row + 1} ({exc}); earlier rows were read",
+        )
+        return
+    if row == 0:
+        errors.add(
+            source,
+            None,
+            "empty file: no rows in it, nothing read; check that this is the input you meant",
         )
 
 
