@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from dedup.analysis import extract_chunk
+from dedup.boilerplate import classify_text, explain_lines
 from dedup.config import Config
 from dedup.documents import InputError
 from dedup.engines import Engine, make_engine
@@ -151,6 +153,31 @@ def build_index(
     with _resources(config, quiet=config.run.quiet) as (engine, index):
         docs = read_inputs(inputs, config.input, errors, stdin=stdin)
         return run_pipeline(docs, config, engine, errors, inputs, sink=_Discard(), index=index)
+
+
+def explain(
+    inputs: Sequence[str],
+    config: Config | None = None,
+    on_error: Callable[[InputError], None] | None = None,
+) -> Iterator[tuple[str, str]]:
+    """(doc_id, a table of every line with its label and reason) per document:
+    what `dedup strip --explain` prints. HTML is extracted first, as in a run."""
+    config = config or Config()
+    errors = ErrorLog(strict=config.run.strict, on_error=on_error)
+    for doc in read_inputs(inputs, config.input, errors):
+        kept, failed = extract_chunk([doc], config.boilerplate, config.input.url_field)
+        for _, message in failed:
+            errors.add(doc.source, doc.line, message)
+        for d in kept:
+            decisions = classify_text(
+                d.text,
+                config.boilerplate,
+                None,
+                d.site,
+                line_roles=d.line_roles,
+                keep_title=config.boilerplate.keep_title,
+            )
+            yield d.doc_id, explain_lines(decisions)
 
 
 def strip_config(config: Config | None = None) -> Config:

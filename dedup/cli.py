@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from dedup.api import build_index, clean, strip_config
+from dedup.api import build_index, clean, explain, strip_config
 from dedup.config import Config, ConfigError
 from dedup.documents import InputError
 from dedup.index import IndexBusy, IndexStoreError
@@ -260,36 +260,9 @@ def summary(result: CleanResult) -> str:
 
 
 def _run_explain(args: argparse.Namespace, config: Config) -> int:
-    from dedup.boilerplate import classify_text, explain_lines
-    from dedup.io.readers import ErrorLog, read_inputs
-
-    errors = ErrorLog(strict=config.run.strict, on_error=_print_error)
-    for doc in read_inputs(args.inputs, config.input, errors):
-        text, roles = doc.text, None
-        if doc.html:
-            from dedup.boilerplate import HtmlExtractionError, extract_html_with_roles
-
-            url = doc.fields.get(config.input.url_field)
-            try:
-                text, roles = extract_html_with_roles(
-                    text,
-                    config.boilerplate,
-                    url=url if isinstance(url, str) else None,
-                    max_chars=config.boilerplate.html_max_chars,
-                )
-            except HtmlExtractionError as exc:
-                errors.add(doc.source, doc.line, f"HTML extraction failed: {exc}")
-                continue
-        print(f"=== {doc.doc_id}")
-        decisions = classify_text(
-            text,
-            config.boilerplate,
-            None,
-            doc.site,
-            line_roles=roles,
-            keep_title=config.boilerplate.keep_title,
-        )
-        print(explain_lines(decisions))
+    for doc_id, table in explain(args.inputs, config, on_error=_print_error):
+        print(f"=== {doc_id}")
+        print(table)
     return EXIT_OK
 
 
@@ -327,6 +300,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return EXIT_USAGE
     logging.basicConfig(level=logging.ERROR, format="dedup: %(message)s")
+    # trafilatura logs its own view of a bad page (no file name, nothing to do);
+    # our report of that page, with file and line, is the one a user needs.
+    logging.getLogger("trafilatura").setLevel(logging.CRITICAL)
     if args.command == "eval":
         from dedup.evaluate import main_eval
 
