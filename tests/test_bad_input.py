@@ -169,12 +169,6 @@ def test_bad_input_is_reported_counted_and_the_rest_comes_through(
     assert not (strict / "report.json").exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an HTML page the parser gives up on (100,000 nested divs, a DOCTYPE with "
-    "entity declarations) is reported as 'no article text found in the HTML' without saying "
-    "what happened to it or what to do",
-)
 def test_html_failure_message_says_what_to_do(tmp_path: Path):
     page = tmp_path / "deep.html"
     page.write_text("<html><body>" + "<div>" * 100_000 + BODY + "</div>" * 100_000)
@@ -358,12 +352,6 @@ def test_empty_stdin_is_reported():
     assert str(errors.errors[0]).startswith("<stdin>: empty file")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: trafilatura's own log line ('parsed tree length: 1, wrong data type or not "
-    "valid HTML', for the billion-laughs page) reaches stderr as 'dedup: ...' lines without a file "
-    "name, next to the real report of the page",
-)
 def test_stderr_holds_only_our_reports_of_bad_html(tmp_path: Path):
     import subprocess
     import sys

@@ -74,11 +74,12 @@ def test_dateline_cuts_only_the_prefix() -> None:
     assert d.start < d.cut_end < d.end
 
 
-def test_crlf_lines_keep_their_carriage_return() -> None:
+def test_crlf_is_one_line_break_and_not_part_of_the_line() -> None:
     text = "Body sentence here.\r\nRead more: Other story\r\n2 years ago"
     ds = classify_text(text, CONFIG)
     assert [d.reason for d in ds] == [None, "read_more_link", "age_stamp"]
-    assert ds[1].text.endswith("\r") and ds[1].cut_end == ds[1].end
+    assert ds[1].text == "Read more: Other story" and ds[1].cut_end == ds[1].end
+    assert text[ds[1].end : ds[2].start] == "\r\n"
 
 
 def test_disabled_rules_are_kept() -> None:

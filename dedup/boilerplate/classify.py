@@ -74,22 +74,26 @@ class LineDecision:
     cut_end: int
 
 
+# Every line break str.splitlines (and so text.py) knows, \r\n as one break:
+# a "Read more:" line after a CR or U+2028 is a line of its own to a reader.
+_LINE_BREAK = regex.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
 def split_lines(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every line, split on ``\\n`` only; an empty text has one empty line.
+    """(start, end) of every line, breaks excluded; an empty text has one empty line.
 
     >>> split_lines("a\\r\\nbc\\n")
-    [(0, 2), (3, 5), (6, 6)]
+    [(0, 1), (3, 5), (6, 6)]
+    >>> split_lines("a\\rb\\u2028c")
+    [(0, 1), (2, 3), (4, 5)]
     """
     spans: list[tuple[int, int]] = []
     start = 0
-    find = text.find
-    while True:
-        nl = find("\n", start)
-        if nl < 0:
-            spans.append((start, len(text)))
-            return spans
-        spans.append((start, nl))
-        start = nl + 1
+    for m in _LINE_BREAK.finditer(text):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(text)))
+    return spans
 
 
 def _nav_like(s: str) -> bool:

@@ -144,6 +144,27 @@ def _guarded(timeout: float) -> Iterator[None]:
         raise HtmlExtractionError(f"trafilatura failed: {type(exc).__name__}: {exc}") from None
 
 
+NO_TEXT = (
+    "no article text found in the HTML: page skipped (the markup may be nested too deep, "
+    "broken, declare entities, or hold no article); check that the page renders in a "
+    "browser, or convert it to text first"
+)
+
+# Every line break str.splitlines knows, \r\n as one; linear by construction.
+_BREAKS = regex.compile("\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def normalise_line_breaks(text: str) -> str:
+    """Extracted text with every kind of line break as ``\\n``: the extracted text
+    is the document's original text, and its lines must be the lines the
+    boilerplate rules and the per-line roles see.
+
+    >>> normalise_line_breaks("a\\r\\nb\\u2028c")
+    'a\\nb\\nc'
+    """
+    return _BREAKS.sub("\n", text)
+
+
 def extract_html(
     html: str,
     config: BoilerplateConfig,
@@ -158,10 +179,10 @@ def extract_html(
     >>> page = f"<html><body><article>{body}</article></body></html>"
     >>> extract_html(page, BoilerplateConfig()).startswith("A real sentence here.")
     True
-    >>> extract_html("<html></html>", BoilerplateConfig())
+    >>> extract_html("<html></html>", BoilerplateConfig())  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    dedup.boilerplate.html.HtmlExtractionError: no article text found in the HTML
+    dedup.boilerplate.html.HtmlExtractionError: no article text found in the HTML: page skipped...
     """
     _validate(html, config, max_chars)
     with _guarded(config.html_timeout_s):
@@ -172,8 +193,8 @@ def extract_html(
                 log.debug("precision mode kept %d chars; using balanced mode", len(text))
                 text = balanced
     if not text.strip():
-        raise HtmlExtractionError("no article text found in the HTML")
-    return text
+        raise HtmlExtractionError(NO_TEXT)
+    return normalise_line_breaks(text)
 
 
 # ------------------------------------------------------------------ line roles
@@ -550,7 +571,7 @@ def extract_html_with_roles(
     with _guarded(config.html_timeout_s):
         tree = trafilatura.load_html(html)
         if tree is None:
-            raise HtmlExtractionError("no article text found in the HTML")
+            raise HtmlExtractionError(NO_TEXT)
         # bare_extraction copies the tree it is given, so one parse serves
         # both runs and the title lookup.
         text, body = _trafilatura_tree(tree, url, config, config.html_favor_precision)
@@ -560,7 +581,8 @@ def extract_html_with_roles(
                 log.debug("precision mode kept %d chars; using balanced mode", len(text))
                 text, body = balanced, bbody
         if not text.strip():
-            raise HtmlExtractionError("no article text found in the HTML")
+            raise HtmlExtractionError(NO_TEXT)
+        text = normalise_line_breaks(text)
         titles = _title_keys(tree)
         roles = _roles_of(text, body, titles, _chrome_keys(tree))
     return text, roles
