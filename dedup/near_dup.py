@@ -134,14 +134,17 @@ def clusters_from_pairs(
     member_of: Callable[[int], Member],
     policy: str,
     source_priority: Sequence[str],
+    preferred: Callable[[int], bool] | None = None,
 ) -> list[Cluster]:
     """Verify candidate pairs, join them into components, split each around its keeper.
 
     ``n`` units are indexed 0..n-1; ``member_of(i)`` describes unit i to the
-    keeper policy.
+    keeper policy. When some members of a group are ``preferred`` (passages of
+    a document that is itself the kept copy of a duplicate document), the
+    keeper is chosen among those, by the policy.
     """
     labels = connected_components(n, verifier.verify(pairs))
-    return _split_components(labels, verifier, member_of, policy, source_priority)
+    return _split_components(labels, verifier, member_of, policy, source_priority, preferred)
 
 
 def _split_components(
@@ -150,6 +153,7 @@ def _split_components(
     member_of: Callable[[int], Member],
     policy: str,
     source_priority: Sequence[str],
+    preferred: Callable[[int], bool] | None = None,
 ) -> list[Cluster]:
     # Only components of two or more units need any work.
     counts = np.bincount(labels, minlength=labels.shape[0]) if labels.size else labels
@@ -166,9 +170,14 @@ def _split_components(
             members[i] = member_of(i)
         return members[i]
 
+    def pool(idx: Sequence[int]) -> list[int]:
+        favoured = [i for i in idx if preferred(i)] if preferred is not None else []
+        return favoured or list(idx)
+
     def keeper_of(idx: Sequence[int]) -> int:
-        choice = choose_keeper([member(i) for i in idx], policy, source_priority)
-        return int(idx[choice.keeper])
+        among = pool(idx)
+        choice = choose_keeper([member(i) for i in among], policy, source_priority)
+        return int(among[choice.keeper])
 
     def score(keeper: int, other: int) -> float | None:
         # Asked once by the split and once for the cluster record: compute once.
@@ -186,6 +195,16 @@ def _split_components(
                 continue
             ordered = tuple(sorted(group_members))
             choice = choose_keeper([member(i) for i in ordered], policy, source_priority)
+            among = pool(ordered)
+            if len(among) < len(ordered):
+                # Scores of every member, the choice among the preferred ones.
+                sub = choose_keeper([member(i) for i in among], policy, source_priority)
+                choice = Choice(
+                    keeper=ordered.index(among[sub.keeper]),
+                    policy=choice.policy,
+                    scores=choice.scores,
+                    why="in the kept copy of a duplicate document, so never cut; then " + sub.why,
+                )
             if ordered[choice.keeper] != keeper:  # pragma: no cover - policies are consistent
                 raise RuntimeError("canonical policy chose differently on a subset of its cluster")
             sims = tuple(1.0 if i == keeper else float(score(keeper, i) or 0.0) for i in ordered)

@@ -727,6 +727,9 @@ def passage_stage(
         s, e = corpus.passage_span[p]
         return corpus.member(int(corpus.passage_doc[p]), int(s), int(e))
 
+    # Documents that are the kept copy of a document cluster (not dropped).
+    keepers = {g for g in decisions.doc_cluster if g not in decisions.dropped}
+
     clusters = clusters_from_pairs(
         m,
         pairs,
@@ -737,6 +740,10 @@ def passage_stage(
         member,
         config.canonical.policy,
         config.canonical.source_priority,
+        # A passage of a document that is the kept copy of a document cluster is
+        # preferred as keeper, so a dropped copy's `kept` never points at text
+        # that was then cut as a passage.
+        preferred=lambda p: int(corpus.passage_doc[p]) in keepers,
     )
     spans = corpus.passage_span_of
     drop_all = config.index.policy == "drop_all"

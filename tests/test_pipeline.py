@@ -134,7 +134,7 @@ def test_estimated_verification_finds_the_same_copies_on_clear_cases():
     estimate = clean_records(records, CONFIG.replace(document={"verify": "estimate"}))
     for result in (exact, estimate):
         assert [d["id"] for d in result.documents] == ["a", "c"]
-    est_cluster = [c for c in estimate.clusters if c["level"] == "document"][0]
-    ex_cluster = [c for c in exact.clusters if c["level"] == "document"][0]
+    est_cluster = next(c for c in estimate.clusters if c["level"] == "document")
+    ex_cluster = next(c for c in exact.clusters if c["level"] == "document")
     # The estimate is a different number from the exact Jaccard, close to it.
     assert abs(est_cluster["similarity"] - ex_cluster["similarity"]) < 0.1

@@ -353,11 +353,6 @@ def test_a_first_pass_cut_can_expose_a_tagline():
     assert [r["reason"] for r in second.removed] == ["site_tagline"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: boilerplate.classify.split_lines splits on '\\n' only, while text.py and "
-    "the rewrite treat \\r, \\u2028, \\x0b, \\x85 ... as line breaks too",
-)
 @pytest.mark.parametrize("brk", ["\r", "\u2028", "\x85", "\x0b"])
 def test_line_rules_see_every_kind_of_line_break(brk: str):
     # Classic Mac files (CR only) and text with Unicode line separators: the
@@ -367,29 +362,20 @@ def test_line_rules_see_every_kind_of_line_break(brk: str):
     assert [r["reason"] for r in result.removed] == ["read_more_link"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: same as above; a passage cut deletes the U+2028 before a 'Read more:' "
-    "line, which the second pass then strips",
-)
 def test_cleaning_again_with_unicode_line_separators():
     text = "\n".join([SENTENCES[0]] * 3) + "\u2028Read more: Something happened elsewhere today"
     _, second = clean_twice([text], config_for("sentence", "first"))
     assert [r for r in second.removed if r["reason"] not in CONTEXT_REASONS] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the kept copy of a dropped duplicate document can itself be removed as a "
-    "duplicate passage; the dropped document's `kept` then points at text that is not in "
-    "the output (d2 -> d1:0-74, which went as a duplicate of d0:24-102)",
-)
 def test_kept_points_at_text_that_survives():
     s = SENTENCES[0]
     texts = ["Other words here first.\n" + s, s[4:], s[4:]]
     result = clean_records(records_of(texts), config_for("sentence", "first"))
     out = {d["id"]: d["text"] for d in result.documents}
-    assert out["d1"] == ""  # d1, the document cluster's keeper, lost its only sentence
+    # d1 is the kept copy of d2, so its sentence is preferred as the passage keeper
+    # and d0's copy is the one cut.
+    assert out["d1"] == texts[1]
     drop = next(r for r in result.removed if r["kind"] == "duplicate_document")
     kept = drop["kept"]
     assert texts[int(kept["doc_id"][1:])][kept["start"] : kept["end"]] in out[kept["doc_id"]]
