@@ -29,5 +29,9 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -m pytest
 
+# The whole-pipeline property tests with 10,000 examples each (about an hour here).
+fuzz: $(STAMP)
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_properties.py
+
 clean-venv:
 	rm -rf $(VENV)
