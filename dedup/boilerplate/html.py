@@ -90,22 +90,6 @@ def _deadline(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def _trafilatura(html: str, url: str | None, config: BoilerplateConfig, precision: bool) -> str:
-    import trafilatura  # imported lazily: it takes ~0.5 s and plain-text runs never need it
-
-    out = trafilatura.extract(
-        html,
-        url=url,
-        output_format="txt",
-        favor_precision=precision,
-        include_comments=config.html_include_comments,
-        include_tables=config.html_include_tables,
-        deduplicate=False,
-        with_metadata=False,
-    )
-    return out or ""
-
-
 def _check_markup(html: str, config: BoilerplateConfig) -> None:
     try:
         for m in _LONG_TAG.finditer(html, timeout=max(1.0, config.regex_timeout_s * 10)):
@@ -184,17 +168,9 @@ def extract_html(
     ...
     dedup.boilerplate.html.HtmlExtractionError: no article text found in the HTML: page skipped...
     """
-    _validate(html, config, max_chars)
-    with _guarded(config.html_timeout_s):
-        text = _trafilatura(html, url, config, config.html_favor_precision)
-        if config.html_favor_precision and len(text.strip()) < _FALLBACK_MIN_CHARS:
-            balanced = _trafilatura(html, url, config, False)
-            if len(balanced.strip()) >= _FALLBACK_RATIO * max(1, len(text.strip())):
-                log.debug("precision mode kept %d chars; using balanced mode", len(text))
-                text = balanced
-    if not text.strip():
-        raise HtmlExtractionError(NO_TEXT)
-    return normalise_line_breaks(text)
+    # One extraction path for both entry points, so their texts cannot drift apart.
+    text, _ = extract_html_with_roles(html, config, url, max_chars=max_chars)
+    return text
 
 
 # ------------------------------------------------------------------ line roles
