@@ -687,6 +687,31 @@ def index_update_stage(
     return added
 
 
+def _overlapping(corpus: _Frozen, pairs: np.ndarray) -> np.ndarray:
+    """Mask of pairs that are two overlapping spans of the same document."""
+    same = corpus.passage_doc[pairs[:, 0]] == corpus.passage_doc[pairs[:, 1]]
+    a = corpus.passage_span[pairs[:, 0]]
+    b = corpus.passage_span[pairs[:, 1]]
+    return same & (a[:, 0] < b[:, 1]) & (b[:, 0] < a[:, 1])
+
+
+@dataclass(frozen=True)
+class _DisjointVerifier:
+    """A verifier for which overlapping passages of one document are never copies,
+    also when a keeper-centred split asks about a pair LSH never proposed."""
+
+    inner: ExactVerifier
+    corpus: _Frozen
+
+    def verify(self, pairs: np.ndarray) -> np.ndarray:
+        return self.inner.verify(pairs)
+
+    def similarity(self, a: int, b: int) -> float | None:
+        if _overlapping(self.corpus, np.array([[a, b]], dtype=np.int64))[0]:
+            return None
+        return self.inner.similarity(a, b)
+
+
 def _passage_pairs(spool: Spool, corpus: _Frozen, bands: int) -> np.ndarray:
     """Candidate pairs over all passages, one band at a time (bounded memory)."""
     m = int(corpus.passage_doc.shape[0])
@@ -729,13 +754,19 @@ def passage_stage(
 
     # Documents that are the kept copy of a document cluster (not dropped).
     keepers = {g for g in decisions.doc_cluster if g not in decisions.dropped}
+    # Overlapping windows of one document share sentences; they are not copies
+    # of each other, and cutting one "around" the other would delete unique text.
+    pairs = pairs[~_overlapping(corpus, pairs)] if pairs.size else pairs
 
     clusters = clusters_from_pairs(
         m,
         pairs,
-        ExactVerifier(
-            _shingle_view(spool, "passage", corpus.passage_counts),
-            MatchRule(pc.threshold, pc.containment),
+        _DisjointVerifier(
+            ExactVerifier(
+                _shingle_view(spool, "passage", corpus.passage_counts),
+                MatchRule(pc.threshold, pc.containment),
+            ),
+            corpus,
         ),
         member,
         config.canonical.policy,

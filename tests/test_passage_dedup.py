@@ -231,3 +231,32 @@ def test_policies_choose_through_the_pipeline():
     # most_complete: the copy whose document lost least to boilerplate.
     assert _keeper(records, policy="most_complete") in {"first", "dated"}
     assert _keeper(records[1:], policy="most_complete") == "dated"
+
+
+def test_windows_never_cut_unique_text():
+    # Neighbouring windows of one document share sentences but are not copies.
+    rng = random.Random(4)
+    records = [{"id": f"d{i}", "text": " ".join(filler(rng) for _ in range(5))} for i in range(30)]
+    cfg = Config().replace(run={"workers": 1}, passage={"unit": "window"})
+    result = clean_records(records, cfg)
+    assert [r for r in result.removed if r["kind"] == "duplicate_passage"] == []
+
+
+def test_windows_still_find_a_pasted_block():
+    block = " ".join(BACKGROUND[:3])
+    rng = random.Random(5)
+    records = [{"id": f"d{i}", "text": f"{filler(rng)} {block} {filler(rng)}"} for i in range(3)]
+    cfg = Config().replace(
+        run={"workers": 1}, passage={"unit": "window"}, document={"enabled": False}
+    )
+    result = clean_records(records, cfg)
+    out = "\n".join(d["text"] for d in result.documents)
+    assert out.count(BACKGROUND[1]) == 1
+    for c in result.clusters:
+        kept = c["canonical"]
+        members = [(m["doc_id"], m["start"], m["end"]) for m in c["members"]]
+        same_doc = [
+            m for m in members if m[0] == kept["doc_id"] and m[1:] != (kept["start"], kept["end"])
+        ]
+        # No member overlaps its keeper within one document.
+        assert all(e <= kept["start"] or s >= kept["end"] for _, s, e in same_doc)

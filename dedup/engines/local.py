@@ -16,8 +16,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 R = TypeVar("R")
 
-# Below this many items a pool costs more than it saves.
-_MIN_PARALLEL_ITEMS = 64
+# Items are chunks of documents (or other coarse units): two are worth a pool.
+_MIN_PARALLEL_ITEMS = 2
 
 
 class LocalEngine:
