@@ -24,7 +24,7 @@ from dedup.engines import Engine, make_engine
 from dedup.index import Index, IndexParams, open_index
 from dedup.io.outdir import REPORT, WORK_DIR, FileSink, StreamSink, run_marker
 from dedup.io.readers import ErrorLog, iter_records, read_inputs
-from dedup.io.spool import SpoolTexts
+from dedup.io.spool import Spool, SpoolTexts
 from dedup.io.writers import write_json
 from dedup.pipeline import CleanResult, run_pipeline
 from dedup.report import write_report_html
@@ -112,12 +112,37 @@ def clean(
         with run_marker(target):
             with FileSink(target) as sink:
                 result = run_pipeline(
-                    docs, config, engine, errors, inputs, sink=sink, work_dir=work, index=index
+                    docs,
+                    config,
+                    engine,
+                    errors,
+                    inputs,
+                    sink=sink,
+                    work_dir=work,
+                    index=index,
+                    defer_index_update=True,
                 )
             write_json(target / REPORT, result.report)
             write_report_html(target, SpoolTexts(work))
+            if result.commit_index is not None:
+                _commit_index(result, target, work)
             shutil.rmtree(work, ignore_errors=True)
         return result
+
+
+def _commit_index(result: CleanResult, target: Path, work: Path) -> None:
+    """Add the survivors to the index once every output file is final.
+
+    A failure while writing OUTDIR then leaves the index untouched, so the run
+    can be resumed; the manifest notes the update first, so a resume after a
+    crash *during* it is refused instead of finding every document in the index.
+    """
+    spool = Spool(work)
+    manifest = spool.load_manifest() or {}
+    spool.save_manifest({**manifest, "index_update_started": True})
+    added = result.commit_index() if result.commit_index is not None else 0
+    result.report["index"]["added"] = added
+    write_json(target / REPORT, result.report)
 
 
 class _Discard:

@@ -44,7 +44,7 @@ from dedup.analysis import (
 )
 from dedup.boilerplate import SiteTemplates, learn_templates
 from dedup.canonical import Member
-from dedup.config import Config
+from dedup.config import Config, ConfigError
 from dedup.documents import Document, Removal, SpanRef
 from dedup.engines.base import Engine
 from dedup.index import Index, IndexEntry
@@ -99,12 +99,18 @@ class ListSink:
 
 @dataclass
 class CleanResult:
-    """A run's records (when kept in memory) and its report."""
+    """A run's records (when kept in memory) and its report.
+
+    ``commit_index`` is set when the caller asked to add the survivors to the
+    index itself, after its outputs are final; it returns how many entries it
+    added.
+    """
 
     documents: list[dict[str, Any]]
     removed: list[dict[str, Any]]
     clusters: list[dict[str, Any]]
     report: dict[str, Any]
+    commit_index: Callable[[], int] | None = None
 
 
 # ----------------------------------------------------------------- bookkeeping
@@ -429,7 +435,8 @@ def document_stage(corpus: _Frozen, spool: Spool, config: Config, decisions: _De
             decisions.doc_cluster[g] = cid
             if g == keeper and not drop_all:
                 continue
-            exact = corpus.clean_hash[g] == corpus.clean_hash[keeper]
+            # Under drop_all the keeper goes too; it is nobody's exact copy.
+            exact = g != keeper and corpus.clean_hash[g] == corpus.clean_hash[keeper]
             decisions.dropped[g] = Removal(
                 doc_id=corpus.doc_ids[g],
                 kind="duplicate_document",
@@ -984,8 +991,19 @@ def job_fingerprint(config: Config, inputs: Sequence[str]) -> str:
     """What must match for an interrupted run's spool to be reused by --resume."""
     data = config.to_dict()
     data["run"] = {"chunk_docs": config.run.chunk_docs}
+    # Size and modification time of every input file, so an input edited after
+    # the crash is read afresh instead of taken from the old spool.
+    files: list[tuple[str, int, int]] = []
+    for item in inputs:
+        path = Path(item)
+        paths = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for p in paths:
+            if p.is_file():
+                st = p.stat()
+                files.append((p.as_posix(), st.st_size, st.st_mtime_ns))
     blob = json.dumps(
-        {"config": data, "inputs": list(inputs), "version": __version__}, sort_keys=True
+        {"config": data, "inputs": list(inputs), "files": files, "version": __version__},
+        sort_keys=True,
     )
     return hashlib.sha256(blob.encode()).hexdigest()
 
@@ -1009,6 +1027,7 @@ def run_pipeline(
     sink: Sink | None = None,
     work_dir: Path | None = None,
     index: Index | None = None,
+    defer_index_update: bool = False,
 ) -> CleanResult:
     """Run every stage; records go to ``sink`` (kept in memory when none is given).
 
@@ -1028,6 +1047,13 @@ def run_pipeline(
         if manifest is not None and manifest.get("fingerprint") != fingerprint:
             log.warning("work directory %s belongs to another job; starting afresh", root)
             manifest = None
+        if manifest is not None and manifest.get("index_update_started"):
+            raise ConfigError(
+                f"the interrupted run in {root.parent} stopped while adding its documents to "
+                f"the index {config.index.against}; the index may already hold them, so a "
+                "resumed run would find every document a duplicate of itself. Restore the "
+                "index from a copy, or re-run without --update-index and --resume"
+            )
         with stages.stage("read_extract"):
             n_read = spool_stage(
                 documents, config, engine, spool, errors, stages, manifest, fingerprint
@@ -1051,9 +1077,17 @@ def run_pipeline(
             )
         with stages.stage("write"):
             tally = write_stage(spool, config, decisions, out, stages)
+        commit: Callable[[], int] | None = None
         if index is not None and config.index.update:
-            with stages.stage("index_update"):
-                index_update_stage(corpus, spool, config, index, decisions)
+            update_index = index
+
+            def commit() -> int:
+                return index_update_stage(corpus, spool, config, update_index, decisions)
+
+            if not defer_index_update:
+                with stages.stage("index_update"):
+                    commit()
+                commit = None
     report = build_report(
         n_read=n_read,
         n_docs=len(corpus.doc_ids),
@@ -1068,8 +1102,8 @@ def run_pipeline(
         workers=engine.workers,
     )
     if memory is not None:
-        return CleanResult(memory.documents, memory.removed, memory.clusters, report)
-    return CleanResult([], [], [], report)
+        return CleanResult(memory.documents, memory.removed, memory.clusters, report, commit)
+    return CleanResult([], [], [], report, commit)
 
 
 def build_report(

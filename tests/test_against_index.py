@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from dedup import Config, clean_records
-from dedup.api import build_index
+from dedup.api import build_index, clean
 from dedup.index import IndexParamsMismatch
 from tests.test_index_redis import fresh, redis_url  # noqa: F401  (fixture)
 
@@ -240,3 +240,41 @@ def test_redis_index_gives_the_same_answers_as_sqlite(tmp_path: Path, redis_url:
     assert r1.documents == r2.documents
     assert r1.removed == r2.removed
     assert r1.clusters == r2.clusters
+
+
+def test_a_failed_run_leaves_the_index_untouched_and_resumes(tmp_path: Path, monkeypatch):
+    from dedup.config import ConfigError
+    from dedup.index import open_index
+    from dedup.io.spool import Spool
+
+    a, b = corpora()
+    index = str(tmp_path / "a.sqlite")
+    build_index([str(_jsonl(tmp_path / "a.jsonl", a))], index, CONFIG)
+    before = len(open_index(index))
+    b_path = str(_jsonl(tmp_path / "b.jsonl", b))
+    cfg = CONFIG.replace(index={"against": index, "update": True})
+    out = tmp_path / "out"
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr("dedup.api.write_report_html", broken)
+    with pytest.raises(OSError):
+        clean([b_path], str(out), cfg)
+    monkeypatch.undo()
+    assert len(open_index(index)) == before  # outputs failed: nothing was added
+    resumed = clean([b_path], str(out), cfg.replace(run={"resume": True}))
+    assert resumed.report["documents"]["out"] == 10
+    assert resumed.report["index"]["added"] > 0
+    assert len(open_index(index)) == before + resumed.report["index"]["added"]
+
+    # A run that stopped during the index update is not resumed blindly.
+    out2 = tmp_path / "out2"
+    monkeypatch.setattr("dedup.api.write_report_html", broken)
+    with pytest.raises(OSError):
+        clean([b_path], str(out2), cfg)
+    monkeypatch.undo()
+    work = Spool(out2 / ".dedup-work")
+    work.save_manifest({**(work.load_manifest() or {}), "index_update_started": True})
+    with pytest.raises(ConfigError, match="adding its documents to the index"):
+        clean([b_path], str(out2), cfg.replace(run={"resume": True}))
