@@ -337,7 +337,7 @@ def choose_keeper(
             tied = sum(1 for s in scores if s == scores[keeper])
             why = (
                 f"{policy}: {describe(keeper)} tied with {tied - 1} other(s) such as "
-                f"{describe(runner)}; tie broken by input position"
+                f"{describe(runner)}; tie broken by input order, then position in the document"
             )
         else:
             why = f"{policy}: {describe(keeper)} vs next best {describe(runner)}"

@@ -65,7 +65,7 @@ def test_first_prefers_input_order_then_earlier_span() -> None:
     choice = choose_keeper(members, "first")
     assert choice.keeper == 2
     assert choice.scores == (-1.0, 0.0, 0.0)
-    assert "tie broken by input position" in choice.why
+    assert "tie broken by input order, then position in the document" in choice.why
 
 
 def test_longest_scores_and_explains() -> None:
