@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest fuzz clean-venv
+.PHONY: demo test sysdeps lint typecheck pytest fuzz clean-venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,11 @@ demo: $(STAMP)
 	$(BIN)/dedup clean seeds -o out/seeds
 	@echo "outputs: out/seeds/{documents,removed,clusters}.jsonl, report.json, report.html"
 
-test: $(STAMP) lint typecheck pytest
+test: sysdeps $(STAMP) lint typecheck pytest
+
+# redis-server and chromium for the index and browser tests (apt, when absent).
+sysdeps:
+	bash .ci/sysdeps
 
 lint: $(STAMP)
 	$(BIN)/ruff check dedup tests benchmarks
