@@ -274,6 +274,35 @@ class _Decisions:
         self.clusters[kind] += 1
         self.sink.cluster(record)
 
+    def cut_passage(
+        self,
+        p: int,
+        g: int,
+        doc_id: str,
+        span: tuple[int, int],
+        taken: dict[int, list[tuple[int, int]]],
+        cluster_id: str,
+        kept: SpanRef | None,
+    ) -> None:
+        """Cut passage p of document g as a copy, minus what is already cut or kept
+        in that document (``taken``, updated), so removals never overlap."""
+        self.passage_removed.add(p)
+        pieces = subtract_spans(span, taken[g])
+        for ps, pe in pieces:
+            self.passage_cuts[g].append(
+                Removal(
+                    doc_id=doc_id,
+                    kind="duplicate_passage",
+                    reason="near_duplicate",
+                    start=ps,
+                    end=pe,
+                    text="",  # filled from the spooled text when written
+                    cluster_id=cluster_id,
+                    kept=kept,
+                )
+            )
+        taken[g] = merge_spans([*taken[g], *pieces])
+
 
 # ---------------------------------------------------------------------- stages
 
@@ -624,22 +653,7 @@ def _index_query_passages(
             g = int(corpus.passage_doc[p])
             s, e = (int(x) for x in corpus.passage_span[p])
             matched[p] = True
-            decisions.passage_removed.add(p)
-            pieces = subtract_spans((s, e), taken[g])
-            for ps, pe in pieces:
-                decisions.passage_cuts[g].append(
-                    Removal(
-                        corpus.doc_ids[g],
-                        "duplicate_passage",
-                        "near_duplicate",
-                        ps,
-                        pe,
-                        "",
-                        cid,
-                        kept,
-                    )
-                )
-            taken[g] = merge_spans([*taken[g], *pieces])
+            decisions.cut_passage(p, g, corpus.doc_ids[g], (s, e), taken, cid, kept)
             copies.append((corpus.doc_ids[g], s, e, sim))
         decisions.cluster(
             "against_index",
@@ -820,24 +834,8 @@ def _cut_passages(
         for p in c.members:
             if p == c.keeper and not drop_all:
                 continue
-            g = int(corpus.passage_doc[p])
             doc_id, s, e = spans(p)
-            decisions.passage_removed.add(p)
-            pieces = subtract_spans((s, e), taken[g])
-            for ps, pe in pieces:
-                decisions.passage_cuts[g].append(
-                    Removal(
-                        doc_id=doc_id,
-                        kind="duplicate_passage",
-                        reason="near_duplicate",
-                        start=ps,
-                        end=pe,
-                        text="",  # filled from the spooled text when written
-                        cluster_id=cid,
-                        kept=kept,
-                    )
-                )
-            taken[g] = merge_spans([*taken[g], *pieces])
+            decisions.cut_passage(p, int(corpus.passage_doc[p]), doc_id, (s, e), taken, cid, kept)
 
 
 def _cluster_record(
