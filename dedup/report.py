@@ -187,25 +187,30 @@ def _sim_bin(s: float) -> int:
 # --------------------------------------------------------------------------- reading
 
 
-def _jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, record) for each non-blank line; a bad line is logged and skipped."""
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    """(line number, line) for each non-blank line of a JSONL output file."""
     try:
         fh = path.open(encoding="utf-8")
     except OSError as exc:
         raise ReportError(f"cannot read {path}: {exc}") from exc
     with fh:
         for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except ValueError as exc:
-                logger.warning("%s:%d: not JSON (%s); skipped in report.html", path, n, exc)
-                continue
-            if isinstance(rec, dict):
-                yield n, rec
-            else:
-                logger.warning("%s:%d: not a JSON object; skipped in report.html", path, n)
+            if line.strip():
+                yield n, line
+
+
+def _jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, record) for each non-blank line; a bad line is logged and skipped."""
+    for n, line in _lines(path):
+        try:
+            rec = json.loads(line)
+        except ValueError as exc:
+            logger.warning("%s:%d: not JSON (%s); skipped in report.html", path, n, exc)
+            continue
+        if isinstance(rec, dict):
+            yield n, rec
+        else:
+            logger.warning("%s:%d: not a JSON object; skipped in report.html", path, n)
 
 
 def _int(v: Any) -> int:
@@ -364,33 +369,26 @@ def _scan_removed(path: Path, wanted: list[str], max_documents: int) -> _Docs:
     chosen: dict[str, None] = dict.fromkeys(wanted)
     first_seen: dict[str, int] = {}
     removals: dict[str, list[_Removal]] = {d: [] for d in wanted}
-    if path.is_file():
+    # Lines of documents past the budget are skipped before any JSON parsing.
+    for n, line in _lines(path) if path.is_file() else ():
+        doc_id = _fast_doc_id(line)
+        if doc_id is not None and doc_id not in chosen and len(chosen) >= max_documents:
+            docs.more = True
+            continue
         try:
-            fh = path.open(encoding="utf-8")
-        except OSError as exc:
-            raise ReportError(f"cannot read {path}: {exc}") from exc
-        with fh:
-            for n, line in enumerate(fh, 1):
-                if not line.strip():
-                    continue
-                doc_id = _fast_doc_id(line)
-                if doc_id is not None and doc_id not in chosen and len(chosen) >= max_documents:
-                    docs.more = True
-                    continue
-                try:
-                    rec = json.loads(line)
-                    r = _parse_removal(rec)
-                except (ValueError, AttributeError) as exc:
-                    logger.warning("%s:%d: bad removed record (%s); skipped", path, n, exc)
-                    continue
-                if r.doc_id not in chosen:
-                    if len(chosen) >= max_documents:
-                        docs.more = True
-                        continue
-                    chosen[r.doc_id] = None
-                    removals[r.doc_id] = []
-                first_seen.setdefault(r.doc_id, n)
-                removals[r.doc_id].append(r)
+            rec = json.loads(line)
+            r = _parse_removal(rec)
+        except (ValueError, AttributeError) as exc:
+            logger.warning("%s:%d: bad removed record (%s); skipped", path, n, exc)
+            continue
+        if r.doc_id not in chosen:
+            if len(chosen) >= max_documents:
+                docs.more = True
+                continue
+            chosen[r.doc_id] = None
+            removals[r.doc_id] = []
+        first_seen.setdefault(r.doc_id, n)
+        removals[r.doc_id].append(r)
     # Input order (removed.jsonl is written in it); documents only a cluster needs go last.
     big = 1 << 62
     docs.order = sorted(chosen, key=lambda d: first_seen.get(d, big))
