@@ -349,3 +349,74 @@ def test_furniture_never_takes_most_of_the_text() -> None:
     text, roles = extract_html_with_roles(html, CONFIG)
     assert f"{PROSE} Short item 1." in text  # trafilatura kept the article...
     assert all(role_parts(r)[1] is None for r in roles)  # ...and it is not furniture
+
+
+def test_caption_starting_with_the_alt_text_next_to_its_image() -> None:
+    caption = "Unigine Heaven benchmark results for the new laptop"
+    html = page(
+        "Gazette",
+        f'<h1>Review</h1>{ARTICLE}<div align="center"><div><img src="b.jpg" '
+        f'alt="Unigine Heaven benchmark results"></div><br><span class="small">{caption}'
+        f"</span></div>{ARTICLE}",
+    )
+    text, roles = extract_html_with_roles(html, CONFIG)
+    by_line = dict(zip((line.strip() for line in text.split("\n")), roles, strict=True))
+    assert role_parts(by_line[caption])[1] == "caption"
+
+
+def test_line_starting_with_an_alt_text_away_from_the_image_stays() -> None:
+    # <img alt="The Doobie Brothers"> elsewhere on the page: a section line that
+    # starts with the band's name is not that image's caption.
+    html = page(
+        "Gazette",
+        f'<h1>Tour</h1><div><img src="b.jpg" alt="The Doobie Brothers"></div>{ARTICLE}'
+        f"<p><strong>The Doobie Brothers Tour Dates</strong></p>{ARTICLE}",
+    )
+    text, roles = extract_html_with_roles(html, CONFIG)
+    by_line = dict(zip((line.strip() for line in text.split("\n")), roles, strict=True))
+    assert role_parts(by_line["The Doobie Brothers Tour Dates"])[1] is None
+
+
+STANDFIRST = "The September quarter earnings were not a complete disappointment for investors"
+
+
+def standfirst_page(first: str) -> str:
+    return (
+        f'<html><head><title>Markets on a high</title><meta name="description" '
+        f'content="{STANDFIRST}"></head><body><article>{first}{ARTICLE}</article></body></html>'
+    )
+
+
+def test_standfirst_heading_equal_to_the_description_goes_with_the_title() -> None:
+    text, roles = extract_html_with_roles(standfirst_page(f"<h2>{STANDFIRST}</h2>"), CONFIG)
+    assert text.split("\n")[0] == STANDFIRST and roles[0] == "standfirst"
+    assert reasons(text, roles)[0] == "title"
+    assert reasons(text, roles, keep_title=True)[0] is None
+
+
+def test_lede_paragraph_equal_to_the_description_stays() -> None:
+    # Many sites use the first paragraph as their description: that is the article.
+    text, roles = extract_html_with_roles(standfirst_page(f"<p>{STANDFIRST}.</p>"), CONFIG)
+    assert text.split("\n")[0] == STANDFIRST + "." and roles[0] == "paragraph"
+    assert reasons(text, roles)[0] is None
+
+
+def test_heading_over_only_boilerplate_at_the_end_goes() -> None:
+    text = "\n".join(
+        [
+            PROSE,
+            "How to listen to The Tennis Podcast",
+            "Listen: http://po.st/TP_615",
+            "Download: http://po.st/TP_615Download",
+        ]
+    )
+    roles = ["paragraph", "heading", "", ""]
+    assert reasons(text, roles) == [None, "headline_list", "subscribe", "subscribe"]
+
+
+def test_heading_with_text_under_it_before_trailing_boilerplate_stays() -> None:
+    text = "\n".join(
+        [PROSE, "What the council does next", "The council votes in May.", "Listen: http://po.st/x"]
+    )
+    roles = ["paragraph", "heading", "paragraph", ""]
+    assert reasons(text, roles) == [None, None, None, "subscribe"]

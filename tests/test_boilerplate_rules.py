@@ -216,3 +216,123 @@ def test_headlines_under_a_related_heading_go() -> None:
     )
     reasons = [d.reason for d in classify_text(text, CONFIG)]
     assert reasons == [None, "related_header", "related_stub", "related_stub", None]
+
+
+def rule(line: str, position: int = 10) -> str | None:
+    """The reason code of a line alone (gated and ungated chains must agree)."""
+    s = line.strip()
+    fast = line_rule(s, word_count(s), 1.0, position)
+    assert fast == line_rule(s, word_count(s), 1.0, position, gate=False), line
+    return fast.reason if fast else None
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        # unrendered WordPress shortcodes
+        (
+            "[button link=”http://www.morebikes.co.uk/submit-kit-review/” type=”big” "
+            "newwindow=”yes”] Send us YOUR kit review[/button]",
+            "markup_residue",
+        ),
+        (
+            '[caption id="attachment_12" align="alignnone" width="300"] Crowds at the gate',
+            "markup_residue",
+        ),
+        ("Download the full programme here[/su_button]", "markup_residue"),
+        # a social profile URL alone
+        ("twitter.com/paultakahashi", "author_contact"),
+        ("https://www.instagram.com/jane.doe/", "author_contact"),
+        ("linkedin.com/in/jane-doe", "author_contact"),
+        # an invitation to write in, with the address
+        (
+            "The Times is committed to publishing a diversity of letters to the editor. We’d like "
+            "to hear what you think about this or any of our articles. Here are some tips. And "
+            "here's our email: letters@nytimes.com.",
+            "author_contact",
+        ),
+        ("Spotted a mistake? Send your tips to news@gazette.example.", "author_contact"),
+        # a bio closed by the site's follow-us prompt
+        (
+            'Mike Wall\'s book about the search for alien life, "Out There" (Grand Central '
+            "Publishing, 2018; illustrated by Karl Tate), is out now. Follow him on Twitter "
+            "@michaeldwall. Follow us on Twitter @Spacedotcom or Facebook.",
+            "social_share",
+        ),
+        # radio / podcast promos
+        ("Listen to Newsbeat live at 12:45 and 17:45 weekdays - or listen back here.", "subscribe"),
+        ("Listen to the full episode on Apple Podcasts.", "subscribe"),
+        # a caption in a table cell ("| ... |")
+        (
+            "| The core stage of the first SLS at Michoud Assembly Facility after the installation "
+            "in early November of its four RS-25 engines. (credit: NASA/Jude Guidry) |",
+            "caption",
+        ),
+    ],
+)
+def test_new_rules_catch(line: str, reason: str) -> None:
+    assert rule(line) == reason
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # brackets in article text
+        "[1] Alarm fatigue: impacts on patient safety, Ruskin KJ. 2015; 28: 685-690.",
+        '"[We] have agreed to grant all licenses of [our] artists\' performances," it says.',
+        "[Editor's note: this story was updated on Monday to add the council's response.]",
+        "The ratio [a = b] held in every sample the team measured last year.",
+        # URLs and networks in sentences
+        "Twitter.com/home was down for two hours on Tuesday, the company said.",
+        "example.com/about",
+        # letters, e-mail and following in article prose
+        "Letters to the editor of the Gazette often criticised him, his biographer wrote.",
+        "The suspect e-mailed the council at info@council.example on Monday, police said.",
+        "The group told members to follow us on Twitter, he said, but few of them did.",
+        '"Follow us on Twitter," the banner read, but the account had been deleted.',
+        "Follow the money, the investigators said: it leads to three shell companies.",
+        # listening in article prose
+        "Listen to the people, the mayor told the council on Monday.",
+        "Listen, we live at 5 Main Street and nobody has fixed the road, she said.",
+        "Listening to residents live at the shelter, officials heard of flooded homes.",
+        # a quote in a table cell
+        "| “If NASA focuses on the investment in the ongoing SLS, there is a better chance,” "
+        "Cooke said. |",
+    ],
+)
+def test_new_rules_keep_article_sentences(line: str) -> None:
+    assert rule(line) is None
+
+
+def test_tags_under_a_tags_line_go() -> None:
+    text = "\n".join(
+        [
+            "The calendar for the season was published in January by the organisers.",
+            "Tags",
+            "calendario stock car 2018, stock car brasil, stock car cascavel, stock car interlagos",
+        ]
+    )
+    assert [d.reason for d in classify_text(text, CONFIG)] == [None, "tags", "tags"]
+    text = "\n".join(
+        [
+            "05/10/2018 - Publicado por: Clarissa Borba - Categoria: Saúde - Tags: sad",
+            "arrombamento",
+            "veiculo",
+            "A equipe do Serviço de Atendimento Domiciliar registrou nesta manhã o arrombamento.",
+        ]
+    )
+    assert [d.reason for d in classify_text(text, CONFIG)] == ["byline", "tags", "tags", None]
+
+
+def test_text_after_a_tags_line_stays() -> None:
+    text = "\n".join(
+        [
+            "Tags",
+            "The council approved the budget on Monday after a long debate.",
+            "Mayor, council, budget",  # capitalised, three items: not a keyword run
+        ]
+    )
+    assert [d.reason for d in classify_text(text, CONFIG)] == ["tags", None, None]
+    # A sentence that mentions tags leads nothing.
+    text = "Shops changed the price tags: sale\nbread\nmilk\neggs"
+    assert all(d.label == "content" for d in classify_text(text, CONFIG))

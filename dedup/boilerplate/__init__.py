@@ -20,8 +20,10 @@ example line:
   <p> right after an image, and a line repeating an image's alt text.
 - ``site_tagline``: "Creating new perspectives since 2009" near the top of a page.
 - ``social_share``: "Share on Facebook", "Follow us on Twitter", "12 comments",
-  "Follow @BGRDeals on Twitter to keep up with ..." (however long).
-- ``subscribe``: "Subscribe to our newsletter", "Sign up for free", a priced pitch
+  "Follow @BGRDeals on Twitter to keep up with ..." (however long), a short bio closed
+  by the site's prompt ("... is out now. Follow us on Twitter @Spacedotcom or Facebook.").
+- ``subscribe``: "Subscribe to our newsletter", "Sign up for free", "Listen to
+  Newsbeat live at 12:45 and 17:45 weekdays - or listen back here", a priced pitch
   ("Get Motor Cycle Monthly delivered ... 12 issues for £11.99"), and long promotions
   by their lead ("If you enjoyed this article, ...", "This copy is for your personal ...").
 - ``cookie_notice``: "We use cookies to improve your experience."
@@ -33,10 +35,14 @@ example line:
   "Associated Press writers ... contributed to this report."
 - ``tags``: "Filed under: Politics |", "Tags: economy, budget".
 - ``reading_time``: "5 min read", "Tempo de leitura: 1 minuto".
-- ``author_contact``: a line that is only "jane.doe@example.com", "Reach the reporter at ...",
-  "Write to Al Root at allen.root@dowjones.com".
+- ``author_contact``: a line that is only "jane.doe@example.com" or a profile URL
+  ("twitter.com/paultakahashi"), "Reach the reporter at ...", "Write to Al Root at
+  allen.root@dowjones.com", an invitation to write in with the address ("We'd like to
+  hear what you think ... And here's our email: letters@nytimes.com.").
 - ``pre_title_label``: "OPINION: Why are relations between Azerbaijan and Israel
   developing now?" (a label plus a headline, pointing at another story).
+- ``markup_residue``: unrendered CMS markup, e.g. a WordPress shortcode
+  "[button link="https://example.com/submit/" type="big"] Send us YOUR review[/button]".
 - ``navigation``: four or more consecutive short menu lines ("Home", "World", "Sport", "Video").
 - ``site_template``: a short line the same site repeats on many pages (learned).
 - ``title`` (HTML only): the page title above the article, e.g. "Esper accuses
@@ -88,6 +94,7 @@ REASONS: tuple[str, ...] = (
     "reading_time",
     "author_contact",
     "pre_title_label",
+    "markup_residue",
     "navigation",
     "site_template",
     "title",

@@ -52,6 +52,15 @@ _HEADLINE_MIN_WORDS = 5
 _LIST_HEADLINE_MIN_WORDS = 4
 _NUMBERED = regex.compile(r"[0-9]{1,3}[.)]\s")  # "1. Define early retirement": a step
 _TITLE_CASE_SHARE = 0.75
+# A line that ends with a tags label and at most a short tag run: "Tags",
+# "05/10/2018 - Publicado por: Clarissa Borba - Tags: sad". Only lines a rule
+# already removed (tags, a post-metadata byline, furniture) can lead a tag list.
+_TAG_LEADS = frozenset({"tags", "byline", "page_chrome"})
+_TAGS_END = regex.compile(
+    r"(?:^|[\s|·•-])(?:tags?|tagged|keywords|schlagwörter|etiquetas|marcadores)"
+    r"\s{0,2}:?(?:\s{1,2}[\w-]{1,30}){0,3}\s{0,2}$",
+    regex.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -174,6 +183,7 @@ def classify_text(
     if line_roles is not None:
         _mark_html_roles(nonblank, stripped, hits, line_roles, keep_title)
     _mark_navigation(nonblank, stripped, hits)
+    _mark_tag_list(nonblank, stripped, hits)
     _mark_related_box(nonblank, stripped, hits)
     _mark_listing(nonblank, stripped, hits)
 
@@ -272,6 +282,11 @@ def _mark_html_roles(
         if hits[i] is None and chrome in CHROME_REASONS:
             hits[i] = RuleHit(chrome, "in the HTML, only inside page furniture (class/id says so)")
     if not keep_title:
+        for i in nonblank:
+            if roles[i] == "standfirst" and hits[i] is None:
+                hits[i] = RuleHit(
+                    "title", "the standfirst: a first-line heading equal to the page's description"
+                )
         for k, i in enumerate(nonblank):
             if roles[i] != "title" or hits[i] is not None:
                 continue
@@ -304,8 +319,12 @@ def _mark_html_roles(
         nxt = k + 1 < len(nonblank) and heading(nonblank[k + 1])
         if prev or nxt:
             hits[i] = RuleHit("headline_list", rule_run)
-    # Headings at the very end: nothing follows them, so they head nothing.
+    # Headings at the very end: nothing follows them but boilerplate ("How to
+    # listen to The Tennis Podcast" over "Listen: http://..." links), so they
+    # head nothing of the article.
     for i in reversed(nonblank):
+        if roles[i] != "heading" and hits[i] is not None:
+            continue
         if roles[i] != "heading" or ends_sentence(stripped[i]):
             break
         if hits[i] is None:
@@ -346,6 +365,39 @@ def _mark_navigation(nonblank: list[int], stripped: list[str], hits: list[RuleHi
         else:
             flush()
     flush()
+
+
+def _tag_like(s: str) -> bool:
+    """A tag of a tag list: one to three words starting lower-case ("veiculo"),
+    or a comma-separated keyword list ("stock car brasil, stock car cascavel, ...")
+    with no sentence in it."""
+    if not s or ends_sentence(s):
+        return False
+    if word_count(s) <= 3:
+        return s[0].islower()
+    items = s.split(",")
+    return (
+        len(items) >= 4
+        and all(0 < word_count(x) <= 6 for x in items)
+        and not any(ch in s for ch in ".!?;:")
+    )
+
+
+def _mark_tag_list(nonblank: list[int], stripped: list[str], hits: list[RuleHit | None]) -> None:
+    """The tags under a tags line: "Tags" / "... - Tags: sad" then "arrombamento",
+    "veiculo" (tag links the extraction split onto lines of their own), or an
+    SEO keyword list under a bare "Tags" heading."""
+    rule = "a tag under a 'Tags' line"
+    for k, i in enumerate(nonblank):
+        hit = hits[i]
+        if hit is None or hit.reason not in _TAG_LEADS:
+            continue
+        if _TAGS_END.search(stripped[i], timeout=1.0) is None:
+            continue
+        for j in nonblank[k + 1 : k + 1 + _MAX_BOX_LINES]:
+            if hits[j] is not None or not _tag_like(stripped[j]):
+                break
+            hits[j] = RuleHit("tags", rule)
 
 
 def _mark_related_box(nonblank: list[int], stripped: list[str], hits: list[RuleHit | None]) -> None:

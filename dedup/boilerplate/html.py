@@ -180,6 +180,9 @@ def extract_html(
 # captions and promo boxes are found in the source HTML instead (furniture,
 # below) and matched to lines by their words.
 ROLE_TITLE = "title"  # the page's own title (matches <title>, og:title, twitter:title or <h1>)
+# The first line, a heading that repeats the page's description (meta
+# description, og:description, twitter:description): the standfirst.
+ROLE_STANDFIRST = "standfirst"
 ROLE_HEADING = "heading"  # a <head> element
 ROLE_ITEM = "item"  # a list item
 ROLE_PARAGRAPH = "paragraph"
@@ -230,6 +233,54 @@ def _title_keys(tree: object) -> set[str]:
         for part in _TITLE_SEPARATOR.split(s, timeout=1.0):
             keys.add(line_key(part))
     keys.discard("")
+    return keys
+
+
+def _description_keys(tree: object) -> set[str]:
+    """Keys of the page's description as its metadata states it."""
+    xpath = getattr(tree, "xpath", None)
+    if xpath is None:
+        return set()
+    found = xpath(
+        "//meta[@name='description']/@content | //meta[@property='og:description']/@content"
+        " | //meta[@name='twitter:description']/@content"
+    )
+    keys = {line_key(str(v)[:2000]) for v in found[:10]}
+    keys.discard("")
+    return keys
+
+
+_ALT_CONTAINER_LEVELS = 3
+
+
+def _alt_captions(tree: object) -> set[str]:
+    """Keys of captions that start with their image's alt text and go on: the
+    text of the image's nearest enclosing element (up to three levels up) that
+    has any, when it is short and starts with the alt ("Unigine Heaven
+    benchmark results for the new 16-inch MacBook Pro" next to <img
+    alt="Unigine Heaven benchmark results">). Tied to the image's own
+    container, so a paragraph elsewhere that merely starts with an alt text
+    ("The Doobie Brothers Tour Dates") is not one."""
+    iter_ = getattr(tree, "iter", None)
+    if iter_ is None:
+        return set()
+    keys = set()
+    for img in iter_("img"):
+        alt = (img.get("alt") or "")[:500]
+        if not _ALT_MIN_WORDS <= len(alt.split()) <= _CAPTION_MAX_WORDS:
+            continue
+        akey = line_key(alt)
+        el = img.getparent()
+        for _ in range(_ALT_CONTAINER_LEVELS):
+            if el is None:
+                break
+            content = el.text_content()
+            if content.strip():
+                key = line_key(content[:2000])
+                if len(key.split()) <= _CAPTION_MAX_WORDS and key.startswith(akey + " "):
+                    keys.add(key)
+                break
+            el = el.getparent()
     return keys
 
 
@@ -427,7 +478,12 @@ def _drop(el: object) -> None:
 
 
 def _roles_of(
-    text: str, body: object, title_keys: set[str], chrome: dict[str, str] | None = None
+    text: str,
+    body: object,
+    title_keys: set[str],
+    chrome: dict[str, str] | None = None,
+    descriptions: set[str] | None = None,
+    alts: set[str] | None = None,
 ) -> list[str]:
     """One role per line of ``text`` (split on ``\\n``)."""
     by_key: dict[str, str] = {}
@@ -454,12 +510,17 @@ def _roles_of(
             roles.append(ROLE_UNKNOWN)
             continue
         seen += 1
+        struct = by_key.get(k, ROLE_UNKNOWN)
         if seen <= _TITLE_SEARCH_LINES and k in title_keys:
             roles.append(ROLE_TITLE)  # the title is the title, whatever box holds it
+        elif seen == 1 and struct == ROLE_HEADING and k in (descriptions or ()):
+            roles.append(ROLE_STANDFIRST)
         elif k in chrome:
-            roles.append(f"{by_key.get(k, ROLE_UNKNOWN)} {ROLE_CHROME_PREFIX}{chrome[k]}".lstrip())
+            roles.append(f"{struct} {ROLE_CHROME_PREFIX}{chrome[k]}".lstrip())
+        elif alts and k in alts and struct in (ROLE_PARAGRAPH, ROLE_UNKNOWN):
+            roles.append(f"{struct} {ROLE_CHROME_PREFIX}caption".lstrip())
         else:
-            roles.append(by_key.get(k, ROLE_UNKNOWN))
+            roles.append(struct)
     return roles
 
 
@@ -526,11 +587,14 @@ def extract_html_with_roles(
 
     Roles: ``title`` (one of the first three lines, equal to the page's
     <title>, og:title, twitter:title or <h1>, or a " | "/" - "-separated part
-    of one), ``heading``, ``item``, ``paragraph``, ``quote``, ``cell``, or
-    ``""`` when the line does not map to one element; followed by
-    `` chrome:<reason>`` when the line's text sits only inside small elements
-    whose class/id name them as furniture (``"heading chrome:subscribe"`` for a
-    newsletter box's heading; see :func:`role_parts`). Pass them to
+    of one), ``standfirst`` (the first line, a heading equal to the page's meta
+    description, og:description or twitter:description), ``heading``, ``item``,
+    ``paragraph``, ``quote``, ``cell``, or ``""`` when the line does not map to
+    one element; followed by `` chrome:<reason>`` when the line's text sits
+    only inside small elements whose class/id name them as furniture
+    (``"heading chrome:subscribe"`` for a newsletter box's heading; see
+    :func:`role_parts`), or (`` chrome:caption``) when a short paragraph is the
+    text next to an image that starts with the image's alt text and goes on. Pass them to
     :func:`dedup.boilerplate.classify_text` as ``line_roles``.
 
     >>> from dedup.config import BoilerplateConfig
@@ -560,5 +624,7 @@ def extract_html_with_roles(
             raise HtmlExtractionError(NO_TEXT)
         text = normalise_line_breaks(text)
         titles = _title_keys(tree)
-        roles = _roles_of(text, body, titles, _chrome_keys(tree))
+        descriptions = _description_keys(tree)
+        alts = _alt_captions(tree)  # before _chrome_keys, which cuts furniture out of the tree
+        roles = _roles_of(text, body, titles, _chrome_keys(tree), descriptions, alts)
     return text, roles

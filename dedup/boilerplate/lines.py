@@ -255,7 +255,11 @@ _PROMO = regex.compile(
     r"^(?:if\s+you\s+(?:enjoyed|liked|value)\s+this|click\s+here\b|tap\s+here\b|"
     r"(?:listen|download|itunes|spotify|apple\s+podcasts|google\s+podcasts)\s{0,2}:\s{0,2}https?://|"
     r"this\s+copy\s+is\s+for\s+your\s+personal|have\s+a\s+(?:news\s+)?tip\b|"
-    r"tell\s+us\s+what\s+you\s+think|like\s+this\s+(?:story|article)\b)",
+    r"tell\s+us\s+what\s+you\s+think|like\s+this\s+(?:story|article)\b|"
+    # A radio / podcast promo: "Listen to Newsbeat live at 12:45 and 17:45
+    # weekdays - or listen back here", "Listen to the full episode on Spotify".
+    r"listen\b[^\n]{0,120}?(?:\blive\s+(?:at|from)\s+\d{1,2}[:.]\d\d|\blisten\s+(?:back|again)\b|"
+    r"\bon\s+(?:bbc\s+sounds|apple\s+podcasts|google\s+podcasts|spotify|itunes|soundcloud)\b))",
     _I,
 )
 _FOLLOW = regex.compile(
@@ -312,6 +316,37 @@ _LONG_PROMO = regex.compile(
 )
 _LONG_FOLLOW = regex.compile(
     r"^follow\s+(?:us|me|@\w{1,30})\s+on\s+(?:twitter|facebook|instagram|x|linkedin|youtube)\b",
+    _I,
+)
+# A line closed by the site's follow-us prompt: "Mike Wall's book ... is out
+# now. Follow him on Twitter @michaeldwall. Follow us on Twitter @Spacedotcom
+# or Facebook." (an author bio). Only "follow us" as the last sentence.
+_FOLLOW_US_TAIL = regex.compile(
+    r"(?:^|[.!?]\s{1,3})follow\s+us\s+(?:on\s+|at\s+)?(?:@\w{1,30}|twitter|facebook|instagram|x|"
+    r"linkedin|youtube|tiktok|threads|bluesky)\b[^.!?\n]{0,100}[.!]?$",
+    _I,
+)
+# A line that is only a social-network profile: "twitter.com/paultakahashi".
+_SOCIAL_URL = regex.compile(
+    r"^(?:https?://)?(?:www\.)?(?:twitter|x|facebook|instagram|linkedin|tiktok|youtube|threads|"
+    r"pinterest)\.(?:com|net)/(?:in/|@)?[\w.-]{1,60}/?$",
+    _I,
+)
+# An invitation to write to the newsroom that carries its address: "We'd like
+# to hear what you think about this or any of our articles. ... And here's our
+# email: letters@nytimes.com."
+_FEEDBACK = regex.compile(
+    r"\b(?:we(?:['’]d|\s+would)\s+(?:like|love)\s+to\s+hear\b|letters?\s+to\s+the\s+editor\b|"
+    r"send\s+(?:us\s+)?(?:your\s+)?(?:letters?|tips?|feedback|comments)\s+to\b|"
+    r"(?:email|e-mail|write\s+to)\s+us\s+at\b)",
+    _I,
+)
+_EMAIL = regex.compile(r"[\w.+-]{1,64}@[\w-]{1,63}\.[\w.-]{2,63}")
+# Unrendered CMS markup: a WordPress shortcode opening the line with
+# attributes ("[button link=... type=big] Send us YOUR kit review[/button]")
+# or a closing shortcode ending it.
+_SHORTCODE = regex.compile(
+    r"^\[[a-z][\w-]{0,30}\s[a-z_][\w-]{0,30}\s{0,2}=|\[/[a-z][\w-]{0,30}\]$",
     _I,
 )
 # A photo credit inside a short line: "installation views, photos © Inexhibit, 2018".
@@ -503,6 +538,7 @@ _TAIL_KEYS = (
     "share it",
     "share this",
     "@",
+    "follow us",
     " ago",
     "lire aussi",
     "©",
@@ -572,6 +608,8 @@ def line_rule(
     rule regardless of the cheap pre-checks (tests use it to show the gate
     never hides a match).
     """
+    if (s[0] == "[" or s[-1] == "]") and _search(_SHORTCODE, s, timeout) is not None:
+        return RuleHit("markup_residue", "unrendered CMS markup ('[button link=...]...[/button]')")
     if n_words > SHORT_WORDS:
         return _long_line_rule(s, timeout) or _long_promo(s, n_words, timeout)
     if not gate:
@@ -656,6 +694,18 @@ def line_rule(
         return RuleHit("reading_time", "a reading-time estimate")
     if (head or "@" in tails) and n_words <= 30 and _match(_CONTACT, s, timeout) is not None:
         return RuleHit("author_contact", "an author's e-mail / contact line")
+    if n_words == 1 and "/" in s and _match(_SOCIAL_URL, s, timeout) is not None:
+        return RuleHit("author_contact", "only a social-network profile URL ('twitter.com/name')")
+    if (
+        "@" in tails
+        and _search(_FEEDBACK, s, timeout) is not None
+        and _search(_EMAIL, s, timeout) is not None
+    ):
+        return RuleHit("author_contact", "an invitation to write to the newsroom, with its e-mail")
+    if "follow us" in tails and _search(_FOLLOW_US_TAIL, s, timeout) is not None:
+        return RuleHit(
+            "social_share", "a line closed by a follow-us prompt ('Follow us on Twitter')"
+        )
     if head and n_words <= 10 and _match(_BYLINE, s, timeout) is not None:
         return RuleHit("byline", "an author byline ('By Jane Doe')")
     if head and n_words <= 24 and not s.endswith("."):
@@ -687,9 +737,11 @@ def _long_promo(s: str, n_words: int, timeout: float) -> RuleHit | None:
 
 def _long_line_rule(s: str, timeout: float) -> RuleHit | None:
     """Rules that also apply to long lines: captions with an agency credit, datelines."""
-    last = s[-1] if s else ""
-    tail_bracket = last in "])" or (len(s) > 1 and s[-2] in "])")
-    if tail_bracket and _search(_CAPTION_BRACKET, s[-250:], timeout) is not None:
+    # Table cells come out as "| cell text |": the pipes are not part of a caption.
+    core = s.strip("| ") if s[-1:] == "|" else s
+    last = core[-1] if core else ""
+    tail_bracket = last in "])" or (len(core) > 1 and core[-2] in "])")
+    if tail_bracket and _search(_CAPTION_BRACKET, core[-250:], timeout) is not None:
         return RuleHit("caption", "ends with a photo credit ('[Agency/Agency]', '(AP Photo/..)')")
     # Datelines start with an all-caps place or carry "(Agency)" early.
     if s[:1].isupper() and (s[1:2].isupper() or "(" in s[:120]):
