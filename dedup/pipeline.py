@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 import numpy as np
 from tqdm import tqdm
@@ -45,6 +45,16 @@ from dedup.analysis import (
 from dedup.boilerplate import SiteTemplates, learn_templates
 from dedup.canonical import Member
 from dedup.config import Config, ConfigError
+from dedup.corpus_table import CorpusBuilder, CorpusTable
+from dedup.decisions import (
+    CUT_INDEX,
+    CUT_PASSAGE,
+    DOC_CLUSTER,
+    INDEX_DOC_CLUSTER,
+    CutLog,
+    Decisions,
+    Sink,
+)
 from dedup.documents import Document, Removal, SpanRef
 from dedup.engines.base import Engine
 from dedup.index import Index, IndexEntry
@@ -60,7 +70,7 @@ from dedup.near_dup import (
     Verifier,
     clusters_from_pairs,
 )
-from dedup.rewrite import apply_cuts, merge_spans, subtract_spans
+from dedup.rewrite import apply_cuts
 from dedup.version import __version__
 
 log = logging.getLogger(__name__)
@@ -69,14 +79,6 @@ T = TypeVar("T")
 # A unit (document or passage index) as (doc_id, start, end), computed on demand:
 # a list of them for every passage of a large corpus would dominate memory.
 SpanOf = Callable[[int], tuple[str, int, int]]
-
-
-class Sink(Protocol):
-    """Where records go as they are produced (memory, files, stdout)."""
-
-    def document(self, record: dict[str, Any]) -> None: ...
-    def removal(self, record: dict[str, Any]) -> None: ...
-    def cluster(self, record: dict[str, Any]) -> None: ...
 
 
 @dataclass
@@ -158,152 +160,6 @@ def _batched(items: Iterable[T], n: int) -> Iterator[list[T]]:
         yield batch
 
 
-@dataclass
-class _Corpus:
-    """Driver-side table of every document: small per-document facts only."""
-
-    doc_ids: list[str] = field(default_factory=list)
-    orders: list[int] = field(default_factory=list)
-    sites: list[str | None] = field(default_factory=list)
-    dates: list[str | None] = field(default_factory=list)
-    chars: list[np.ndarray] = field(default_factory=list)
-    boilerplate: list[np.ndarray] = field(default_factory=list)
-    clean_hash: list[np.ndarray] = field(default_factory=list)
-    doc_keys: list[np.ndarray] = field(default_factory=list)
-    passage_doc: list[np.ndarray] = field(default_factory=list)
-    passage_span: list[np.ndarray] = field(default_factory=list)
-    passage_counts: list[int] = field(default_factory=list)
-
-    def add(self, docs: list[Document], analysis: ChunkAnalysis) -> None:
-        base = len(self.doc_ids)
-        for d in docs:
-            self.doc_ids.append(d.doc_id)
-            self.orders.append(d.order)
-            self.sites.append(d.site)
-            self.dates.append(d.date)
-        self.chars.append(analysis.doc_chars)
-        self.boilerplate.append(analysis.boilerplate_chars)
-        self.clean_hash.append(analysis.clean_hash)
-        self.doc_keys.append(analysis.docs.keys)
-        self.passage_doc.append(analysis.passage_doc + base)
-        self.passage_span.append(analysis.passage_span)
-        self.passage_counts.append(int(analysis.passage_doc.shape[0]))
-
-    def freeze(self) -> _Frozen:
-        def cat(parts: list[np.ndarray], dtype: Any, width: int | None = None) -> np.ndarray:
-            if parts:
-                return np.concatenate(parts)
-            return np.zeros((0,) if width is None else (0, width), dtype=dtype)
-
-        return _Frozen(
-            doc_ids=self.doc_ids,
-            orders=self.orders,
-            sites=self.sites,
-            dates=self.dates,
-            chars=cat(self.chars, np.int64),
-            boilerplate=cat(self.boilerplate, np.int64),
-            clean_hash=cat(self.clean_hash, np.uint64),
-            doc_keys=cat(self.doc_keys, np.uint64, 0),
-            passage_doc=cat(self.passage_doc, np.int64),
-            passage_span=cat(self.passage_span, np.int64, 2),
-            passage_counts=self.passage_counts,
-        )
-
-
-@dataclass(frozen=True)
-class _Frozen:
-    doc_ids: list[str]
-    orders: list[int]
-    sites: list[str | None]
-    dates: list[str | None]
-    chars: np.ndarray
-    boilerplate: np.ndarray
-    clean_hash: np.ndarray
-    doc_keys: np.ndarray
-    passage_doc: np.ndarray
-    passage_span: np.ndarray
-    passage_counts: list[int]
-
-    def doc_span(self, g: int) -> tuple[str, int, int]:
-        """Document g as a (doc_id, start, end) member of a document cluster."""
-        return self.doc_ids[g], 0, int(self.chars[g])
-
-    def passage_span_of(self, p: int) -> tuple[str, int, int]:
-        """Passage p as a (doc_id, start, end) member of a passage cluster."""
-        s, e = self.passage_span[p]
-        return self.doc_ids[int(self.passage_doc[p])], int(s), int(e)
-
-    def removed_share(self, g: int) -> float:
-        return float(self.boilerplate[g]) / max(1, int(self.chars[g]))
-
-    def member(self, g: int, start: int, end: int) -> Member:
-        return Member(
-            doc_id=self.doc_ids[g],
-            order=self.orders[g],
-            start=start,
-            end=end,
-            text_length=end - start,
-            removed_share=self.removed_share(g),
-            date=self.dates[g],
-            site=self.sites[g],
-        )
-
-
-@dataclass
-class _Decisions:
-    """What the dedup stages decided, by global document index.
-
-    Cluster records go straight to the sink as each stage makes them (index
-    clusters, then document, then passage clusters), and only their count is
-    kept: on a large corpus the records themselves would be a big share of
-    memory.
-    """
-
-    sink: Sink
-    dropped: dict[int, Removal] = field(default_factory=dict)
-    passage_cuts: dict[int, list[Removal]] = field(default_factory=lambda: defaultdict(list))
-    doc_cluster: dict[int, str] = field(default_factory=dict)
-    clusters: Counter[str] = field(default_factory=Counter)
-    # Passages cut as copies of indexed ones (by global passage index).
-    passage_matched: np.ndarray | None = None
-    # Every passage cut as a copy (of an indexed one or of a keeper here).
-    passage_removed: set[int] = field(default_factory=set)
-    index_report: dict[str, Any] = field(default_factory=dict)
-
-    def cluster(self, kind: str, record: dict[str, Any]) -> None:
-        self.clusters[kind] += 1
-        self.sink.cluster(record)
-
-    def cut_passage(
-        self,
-        p: int,
-        g: int,
-        doc_id: str,
-        span: tuple[int, int],
-        taken: dict[int, list[tuple[int, int]]],
-        cluster_id: str,
-        kept: SpanRef | None,
-    ) -> None:
-        """Cut passage p of document g as a copy, minus what is already cut or kept
-        in that document (``taken``, updated), so removals never overlap."""
-        self.passage_removed.add(p)
-        pieces = subtract_spans(span, taken[g])
-        for ps, pe in pieces:
-            self.passage_cuts[g].append(
-                Removal(
-                    doc_id=doc_id,
-                    kind="duplicate_passage",
-                    reason="near_duplicate",
-                    start=ps,
-                    end=pe,
-                    text="",  # filled from the spooled text when written
-                    cluster_id=cluster_id,
-                    kept=kept,
-                )
-            )
-        taken[g] = merge_spans([*taken[g], *pieces])
-
-
 # ---------------------------------------------------------------------- stages
 
 
@@ -380,9 +236,9 @@ def analyse_stage(
     templates: SiteTemplates | None,
     shapes: Shapes,
     stages: _Stages,
-) -> _Frozen:
+) -> CorpusTable:
     """Boilerplate, signatures and band keys of every chunk, spooled to disk."""
-    corpus = _Corpus()
+    corpus = CorpusBuilder()
     fn = partial(analyse_chunk, config=config, templates=templates, shapes=shapes)
     window = max(1, engine.workers * 2)
     with stages.bar(spool.n_chunks, "analyse") as bar:
@@ -423,14 +279,14 @@ def _shingle_view(spool: Spool, level: str, sizes: list[int]) -> RaggedView:
     return RaggedView(load, sizes)
 
 
-def document_stage(corpus: _Frozen, spool: Spool, config: Config, decisions: _Decisions) -> None:
+def document_stage(corpus: CorpusTable, spool: Spool, config: Config, decisions: Decisions) -> None:
     """Cluster whole documents (after boilerplate); drop all but each keeper.
 
     Documents already dropped as copies of indexed ones take no part. Under
     the ``drop_all`` index policy every member goes, keeper included; under
     ``per_source`` only copies on the same site count.
     """
-    n = len(corpus.doc_ids)
+    n = corpus.n_docs
     if not config.document.enabled or n < 2:
         return
     doc_of = np.arange(n, dtype=np.int64)
@@ -459,23 +315,13 @@ def document_stage(corpus: _Frozen, spool: Spool, config: Config, decisions: _De
     for num, cluster in enumerate(clusters):
         cid = f"doc-{num:06d}"
         keeper = cluster.keeper
-        kept = None if drop_all else SpanRef(corpus.doc_ids[keeper], 0, int(corpus.chars[keeper]))
         for g in cluster.members:
-            decisions.doc_cluster[g] = cid
             if g == keeper and not drop_all:
+                decisions.assign(g, DOC_CLUSTER, num)
                 continue
             # Under drop_all the keeper goes too; it is nobody's exact copy.
             exact = g != keeper and corpus.clean_hash[g] == corpus.clean_hash[keeper]
-            decisions.dropped[g] = Removal(
-                doc_id=corpus.doc_ids[g],
-                kind="duplicate_document",
-                reason="exact_duplicate" if exact else "near_duplicate",
-                start=0,
-                end=int(corpus.chars[g]),
-                text="",  # filled from the spooled text when written
-                cluster_id=cid,
-                kept=kept,
-            )
+            decisions.drop(g, DOC_CLUSTER, num, bool(exact), -1 if drop_all else keeper)
         decisions.cluster(
             "document", _cluster_record(cid, "document", cluster, spans, drop_all=drop_all)
         )
@@ -484,8 +330,8 @@ def document_stage(corpus: _Frozen, spool: Spool, config: Config, decisions: _De
 def _restrict_pairs(
     pairs: np.ndarray,
     doc_of: np.ndarray,
-    decisions: _Decisions,
-    corpus: _Frozen,
+    decisions: Decisions,
+    corpus: CorpusTable,
     policy: str,
     matched: np.ndarray | None = None,
 ) -> np.ndarray:
@@ -494,16 +340,15 @@ def _restrict_pairs(
     if not pairs.size:
         return pairs
     keep = np.ones(pairs.shape[0], dtype=bool)
-    if decisions.dropped:
-        gone = np.zeros(len(corpus.doc_ids), dtype=bool)
-        gone[list(decisions.dropped)] = True
+    gone = decisions.dropped
+    if gone.any():
         docs = doc_of[pairs]
         keep &= ~(gone[docs[:, 0]] | gone[docs[:, 1]])
     if matched is not None and matched.any():
         keep &= ~(matched[pairs[:, 0]] | matched[pairs[:, 1]])
     if policy == "per_source":
-        docs = doc_of[pairs]
-        keep &= np.array([corpus.sites[a] == corpus.sites[b] for a, b in docs.tolist()], dtype=bool)
+        sites = corpus.site_codes[doc_of[pairs]]
+        keep &= sites[:, 0] == sites[:, 1]
     return pairs[keep]
 
 
@@ -556,7 +401,7 @@ def _index_cluster(
 
 
 def index_query_stage(
-    corpus: _Frozen, spool: Spool, config: Config, index: Index, decisions: _Decisions
+    corpus: CorpusTable, spool: Spool, config: Config, index: Index, decisions: Decisions
 ) -> None:
     """Remove new documents and passages that are copies of indexed ones.
 
@@ -571,7 +416,7 @@ def index_query_stage(
     for k, n_k in enumerate(spool.chunk_sizes if config.document.enabled else []):
         analysis: ChunkAnalysis = spool.read(("analysis", k))
         sets = [analysis.docs.shingles[i] for i in range(n_k)]
-        sites = corpus.sites[base : base + n_k] if per_source else None
+        sites = [corpus.site(g) for g in range(base, base + n_k)] if per_source else None
         for m in index.query(
             "document",
             analysis.docs.signatures,
@@ -585,21 +430,11 @@ def index_query_stage(
     doc_groups = sorted(found.values(), key=lambda v: v[0].order)
     for num, (entry, hits) in enumerate(doc_groups):
         cid = f"idx-doc-{num:06d}"
-        kept = SpanRef(entry.doc_id, entry.start, entry.end, index=name)
+        decisions.index_doc_kept.append(SpanRef(entry.doc_id, entry.start, entry.end, index=name))
         copies = []
         for g, sim in hits:
-            decisions.dropped[g] = Removal(
-                doc_id=corpus.doc_ids[g],
-                kind="duplicate_document",
-                reason="exact_duplicate" if sim >= 1.0 else "near_duplicate",
-                start=0,
-                end=int(corpus.chars[g]),
-                text="",
-                cluster_id=cid,
-                kept=kept,
-            )
-            decisions.doc_cluster[g] = cid
-            copies.append((corpus.doc_ids[g], 0, int(corpus.chars[g]), sim))
+            decisions.drop(g, INDEX_DOC_CLUSTER, num, sim >= 1.0)
+            copies.append((corpus.doc_id(g), 0, int(corpus.chars[g]), sim))
         decisions.cluster(
             "against_index", _index_cluster(cid, "document", entry, name, copies, policy)
         )
@@ -610,12 +445,11 @@ def index_query_stage(
 
 
 def _index_query_passages(
-    corpus: _Frozen, spool: Spool, config: Config, index: Index, decisions: _Decisions
+    corpus: CorpusTable, spool: Spool, config: Config, index: Index, decisions: Decisions
 ) -> None:
     pc = config.passage
-    m_total = int(corpus.passage_doc.shape[0])
-    matched = np.zeros(m_total, dtype=bool)
-    decisions.passage_matched = matched
+    m_total = corpus.n_passages
+    matched = decisions.passage_matched
     if not pc.enabled or not m_total:
         decisions.index_report["matched_passages"] = 0
         return
@@ -627,12 +461,12 @@ def _index_query_passages(
             continue
         analysis: ChunkAnalysis = spool.read(("analysis", k))
         docs = corpus.passage_doc[base : base + count]
-        alive = np.array([int(g) not in decisions.dropped for g in docs], dtype=bool)
+        alive = ~decisions.dropped[docs]
         sets = [
             analysis.passages.shingles[i] if alive[i] else np.empty(0, np.uint64)
             for i in range(count)
         ]
-        sites = [corpus.sites[int(g)] for g in docs] if per_source else None
+        sites = [corpus.site(int(g)) for g in docs] if per_source else None
         for m in index.query(
             "passage",
             analysis.passages.signatures,
@@ -643,18 +477,17 @@ def _index_query_passages(
         ):
             groups.setdefault(m.entry.order, (m.entry, []))[1].append((base + m.unit, m.similarity))
         base += count
-    taken: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for num, order in enumerate(sorted(groups)):
         entry, hits = groups[order]
         cid = f"idx-pas-{num:06d}"
-        kept = SpanRef(entry.doc_id, entry.start, entry.end, index=index.name)
+        decisions.index_passage_kept.append(
+            SpanRef(entry.doc_id, entry.start, entry.end, index=index.name)
+        )
         copies = []
         for p, sim in sorted(hits):
-            g = int(corpus.passage_doc[p])
-            s, e = (int(x) for x in corpus.passage_span[p])
             matched[p] = True
-            decisions.cut_passage(p, g, corpus.doc_ids[g], (s, e), taken, cid, kept)
-            copies.append((corpus.doc_ids[g], s, e, sim))
+            decisions.cut_passage(p, CUT_INDEX, num, num)
+            copies.append((*corpus.passage_span_of(p), sim))
         decisions.cluster(
             "against_index",
             _index_cluster(cid, "passage", entry, index.name, copies, config.index.policy),
@@ -663,7 +496,7 @@ def _index_query_passages(
 
 
 def index_update_stage(
-    corpus: _Frozen, spool: Spool, config: Config, index: Index, decisions: _Decisions
+    corpus: CorpusTable, spool: Spool, config: Config, index: Index, decisions: Decisions
 ) -> int:
     """Add every surviving document and passage to the index, in one transaction."""
 
@@ -675,30 +508,30 @@ def index_update_stage(
             if config.document.enabled:
                 for i in range(n_k):
                     g = g0 + i
-                    if g not in decisions.dropped:
+                    if not decisions.dropped[g]:
                         yield (
                             "document",
-                            corpus.doc_ids[g],
+                            corpus.doc_id(g),
                             0,
                             int(corpus.chars[g]),
                             analysis.docs.signatures[i],
                             analysis.docs.shingles[i],
-                            corpus.sites[g],
+                            corpus.site(g),
                         )
             for i in range(corpus.passage_counts[k]):
                 p = p0 + i
                 g = int(corpus.passage_doc[p])
-                if g in decisions.dropped or p in decisions.passage_removed:
+                if decisions.dropped[g] or decisions.passage_removed[p]:
                     continue
                 s, e = (int(x) for x in corpus.passage_span[p])
                 yield (
                     "passage",
-                    corpus.doc_ids[g],
+                    corpus.doc_id(g),
                     s,
                     e,
                     analysis.passages.signatures[i],
                     analysis.passages.shingles[i],
-                    corpus.sites[g],
+                    corpus.site(g),
                 )
             g0 += n_k
             p0 += corpus.passage_counts[k]
@@ -708,7 +541,7 @@ def index_update_stage(
     return added
 
 
-def _overlapping(corpus: _Frozen, pairs: np.ndarray) -> np.ndarray:
+def _overlapping(corpus: CorpusTable, pairs: np.ndarray) -> np.ndarray:
     """Mask of pairs that are two overlapping spans of the same document."""
     same = corpus.passage_doc[pairs[:, 0]] == corpus.passage_doc[pairs[:, 1]]
     a = corpus.passage_span[pairs[:, 0]]
@@ -722,7 +555,7 @@ class _DisjointVerifier:
     also when a keeper-centred split asks about a pair LSH never proposed."""
 
     inner: ExactVerifier
-    corpus: _Frozen
+    corpus: CorpusTable
 
     def verify(self, pairs: np.ndarray) -> np.ndarray:
         return self.inner.verify(pairs)
@@ -733,7 +566,7 @@ class _DisjointVerifier:
         return self.inner.similarity(a, b)
 
 
-def _passage_pairs(spool: Spool, corpus: _Frozen, bands: int) -> np.ndarray:
+def _passage_pairs(spool: Spool, corpus: CorpusTable, bands: int) -> np.ndarray:
     """Candidate pairs over all passages, one band at a time (bounded memory)."""
     m = int(corpus.passage_doc.shape[0])
     # Pairs as one int64 each (i * m + j), merged band by band: memory holds one
@@ -753,7 +586,7 @@ def _passage_pairs(spool: Spool, corpus: _Frozen, bands: int) -> np.ndarray:
 
 
 def passage_stage(
-    corpus: _Frozen, spool: Spool, config: Config, shape: LshShape, decisions: _Decisions
+    corpus: CorpusTable, spool: Spool, config: Config, shape: LshShape, decisions: Decisions
 ) -> None:
     """Cluster passages of surviving documents; cut every copy but the keeper."""
     pc = config.passage
@@ -774,7 +607,7 @@ def passage_stage(
         return corpus.member(int(corpus.passage_doc[p]), int(s), int(e))
 
     # Documents that are the kept copy of a document cluster (not dropped).
-    keepers = {g for g in decisions.doc_cluster if g not in decisions.dropped}
+    keepers = (decisions.level == DOC_CLUSTER) & ~decisions.dropped
     # Overlapping windows of one document share sentences; they are not copies
     # of each other, and cutting one "around" the other would delete unique text.
     pairs = pairs[~_overlapping(corpus, pairs)] if pairs.size else pairs
@@ -795,11 +628,11 @@ def passage_stage(
         # A passage of a document that is the kept copy of a document cluster is
         # preferred as keeper, so a dropped copy's `kept` never points at text
         # that was then cut as a passage.
-        preferred=lambda p: int(corpus.passage_doc[p]) in keepers,
+        preferred=lambda p: bool(keepers[corpus.passage_doc[p]]),
     )
     spans = corpus.passage_span_of
     drop_all = config.index.policy == "drop_all"
-    _cut_passages(corpus, clusters, spans, decisions, drop_all)
+    _cut_passages(clusters, decisions, drop_all)
     for num, cluster in enumerate(clusters):
         decisions.cluster(
             "passage",
@@ -807,35 +640,19 @@ def passage_stage(
         )
 
 
-def _cut_passages(
-    corpus: _Frozen,
-    clusters: list[Cluster],
-    spans: SpanOf,
-    decisions: _Decisions,
-    drop_all: bool = False,
-) -> None:
+def _cut_passages(clusters: list[Cluster], decisions: Decisions, drop_all: bool = False) -> None:
     # A span that is the kept copy of some cluster is never cut: overlapping
-    # windows can be a keeper in one cluster and a copy in another.
-    taken: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for c in clusters:
-        if drop_all:
-            break
-        _, s, e = spans(c.keeper)
-        taken[int(corpus.passage_doc[c.keeper])].append((s, e))
-    for g in taken:
-        taken[g] = merge_spans(taken[g])
-    # Spans already cut as copies of indexed passages.
-    for g, removals in decisions.passage_cuts.items():
-        taken[g] = merge_spans([*taken[g], *((r.start, r.end) for r in removals)])
+    # windows can be a keeper in one cluster and a copy in another. Every kept
+    # span is logged before any cut, and the log is resolved in order when
+    # written (decisions.passage_removals), which enforces that.
+    if not drop_all:
+        for c in clusters:
+            decisions.keep_span(c.keeper)
     for num, c in enumerate(clusters):
-        cid = f"pas-{num:06d}"
-        kdoc, ks, ke = spans(c.keeper)
-        kept = None if drop_all else SpanRef(kdoc, ks, ke)
         for p in c.members:
             if p == c.keeper and not drop_all:
                 continue
-            doc_id, s, e = spans(p)
-            decisions.cut_passage(p, int(corpus.passage_doc[p]), doc_id, (s, e), taken, cid, kept)
+            decisions.cut_passage(p, CUT_PASSAGE, num, -1 if drop_all else c.keeper)
 
 
 def _cluster_record(
@@ -903,19 +720,6 @@ class _Tally:
             entry["chars"] += r.end - r.start
 
 
-def _with_text(r: Removal, text: str) -> Removal:
-    return Removal(
-        doc_id=r.doc_id,
-        kind=r.kind,
-        reason=r.reason,
-        start=r.start,
-        end=r.end,
-        text=text[r.start : r.end],
-        cluster_id=r.cluster_id,
-        kept=r.kept,
-    )
-
-
 def _boilerplate_removals(doc: Document, cuts: list[Cut]) -> list[Removal]:
     return [
         Removal(doc.doc_id, "boilerplate", reason, s, e, doc.text[s:e])
@@ -949,35 +753,37 @@ def _output_record(
 
 
 def write_stage(
-    spool: Spool, config: Config, decisions: _Decisions, sink: Sink, stages: _Stages
+    spool: Spool, config: Config, decisions: Decisions, sink: Sink, stages: _Stages
 ) -> _Tally:
     """Stream every document back from the spool, apply removals, emit records."""
     tally = _Tally()
-    g = 0
+    g0 = 0
     with stages.bar(spool.n_chunks, "write") as bar:
         for k in range(spool.n_chunks):
             docs: list[Document] = spool.read(("docs", k))
             analysis: ChunkAnalysis = spool.read(("analysis", k))
-            for doc, cuts in zip(docs, analysis.cuts, strict=True):
+            passage_cuts: dict[int, list[Removal]] = defaultdict(list)
+            texts = [d.text for d in docs]
+            for g, r in decisions.passage_removals(decisions.cuts.chunk(k), g0, texts):
+                passage_cuts[g].append(r)
+            for i, (doc, cuts) in enumerate(zip(docs, analysis.cuts, strict=True)):
+                g = g0 + i
                 tally.chars_in += len(doc.text)
-                dropped = decisions.dropped.get(g)
+                dropped = decisions.drop_removal(g, doc.text)
                 if dropped is not None:
-                    removal = _with_text(dropped, doc.text)
-                    tally.count(removal)
-                    sink.removal(removal.to_json())
-                else:
-                    removals = _boilerplate_removals(doc, cuts) + [
-                        _with_text(r, doc.text) for r in decisions.passage_cuts.get(g, [])
-                    ]
-                    removals.sort(key=lambda r: (r.start, r.end))
-                    for r in removals:
-                        tally.count(r)
-                        sink.removal(r.to_json())
-                    record = _output_record(doc, removals, decisions.doc_cluster.get(g), config)
-                    tally.docs_out += 1
-                    tally.chars_out += record["dedup"]["chars_out"]
-                    sink.document(record)
-                g += 1
+                    tally.count(dropped)
+                    sink.removal(dropped.to_json())
+                    continue
+                removals = _boilerplate_removals(doc, cuts) + passage_cuts.get(g, [])
+                removals.sort(key=lambda r: (r.start, r.end))
+                for r in removals:
+                    tally.count(r)
+                    sink.removal(r.to_json())
+                record = _output_record(doc, removals, decisions.cluster_id(g), config)
+                tally.docs_out += 1
+                tally.chars_out += record["dedup"]["chars_out"]
+                sink.document(record)
+            g0 += len(docs)
             bar.update(1)
     return tally
 
@@ -1037,7 +843,6 @@ def run_pipeline(
     memory = ListSink() if sink is None else None
     out: Sink = memory if memory is not None else sink  # type: ignore[assignment]
     shapes = lsh_shapes(config)
-    decisions = _Decisions(sink=out)
     with _work_dir(config, work_dir) as root:
         spool = Spool(root)
         fingerprint = job_fingerprint(config, inputs)
@@ -1060,6 +865,7 @@ def run_pipeline(
             templates = template_stage(spool, config)
         with stages.stage("boilerplate_sign"):
             corpus = analyse_stage(spool, config, engine, templates, shapes, stages)
+        decisions = Decisions(sink=out, corpus=corpus, cuts=CutLog(root, spool.chunk_sizes))
         if index is not None:
             with stages.stage("index_query"):
                 index_query_stage(corpus, spool, config, index, decisions)
@@ -1088,7 +894,7 @@ def run_pipeline(
                 commit = None
     report = build_report(
         n_read=n_read,
-        n_docs=len(corpus.doc_ids),
+        n_docs=corpus.n_docs,
         tally=tally,
         decisions=decisions,
         config=config,
@@ -1109,7 +915,7 @@ def build_report(
     n_read: int,
     n_docs: int,
     tally: _Tally,
-    decisions: _Decisions,
+    decisions: Decisions,
     config: Config,
     shapes: Shapes,
     templates: SiteTemplates | None,
@@ -1127,7 +933,7 @@ def build_report(
             "read": n_read,
             "in": n_docs,
             "out": tally.docs_out,
-            "dropped_duplicate": len(decisions.dropped),
+            "dropped_duplicate": decisions.n_dropped(),
             "bad_input_errors": len(errors.errors),
         },
         "characters": {
