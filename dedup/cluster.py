@@ -83,6 +83,7 @@ def verify_pairs(
     shingles: Sequence[np.ndarray],
     threshold: float,
     containment_threshold: float | None = None,
+    set_sizes: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Keep candidate pairs whose exact similarity passes.
 
@@ -90,7 +91,9 @@ def verify_pairs(
     ``containment_threshold`` is set, its containment >= that. The reported
     similarity is the Jaccard when the Jaccard passed, else the containment
     (so a reported value below ``threshold`` means "passed by containment").
-    Pairs where either set is empty never pass.
+    Pairs where either set is empty never pass. With ``set_sizes`` (the size
+    of every set), the sets are copied straight into one buffer instead of
+    being held twice while it is built.
 
     >>> s = [np.array([1, 2, 3, 4], np.uint64), np.array([1, 2, 3, 5], np.uint64),
     ...      np.array([1, 2], np.uint64)]
@@ -112,14 +115,22 @@ def verify_pairs(
         raise ValueError(f"pair index out of range 0..{len(shingles) - 1}")
     # Only the sets that appear in a pair are gathered into the flat array.
     used = np.unique(arr)
-    remap = np.full(len(shingles), -1, dtype=np.int64)
-    remap[used] = np.arange(used.shape[0])
-    parts = [np.asarray(shingles[int(u)], dtype=np.uint64) for u in used]
-    sizes = np.array([p.shape[0] for p in parts], dtype=np.int64)
     offsets = np.zeros(used.shape[0] + 1, dtype=np.int64)
-    np.cumsum(sizes, out=offsets[1:])
-    flat = np.concatenate(parts) if parts else np.empty(0, dtype=np.uint64)
-    local = remap[arr]
+    if set_sizes is not None:
+        sizes = np.asarray(set_sizes, dtype=np.int64)[used]
+        np.cumsum(sizes, out=offsets[1:])
+        flat = np.empty(int(offsets[-1]), dtype=np.uint64)
+        for pos, u in enumerate(used.tolist()):
+            part = shingles[u]
+            if part.shape[0] != sizes[pos]:
+                raise ValueError(f"set {u} has {part.shape[0]} items, set_sizes says {sizes[pos]}")
+            flat[offsets[pos] : offsets[pos + 1]] = part
+    else:
+        parts = [np.asarray(shingles[int(u)], dtype=np.uint64) for u in used]
+        sizes = np.array([p.shape[0] for p in parts], dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        flat = np.concatenate(parts) if parts else np.empty(0, dtype=np.uint64)
+    local = np.searchsorted(used, arr)
     inter = _intersections(flat, offsets, np.ascontiguousarray(local)).astype(np.float64)
     size_a = sizes[local[:, 0]].astype(np.float64)
     size_b = sizes[local[:, 1]].astype(np.float64)
@@ -135,6 +146,55 @@ def verify_pairs(
         sim[by_cont] = cont[by_cont]
         keep |= by_cont
     return arr[keep], sim[keep]
+
+
+def verify_pairs_tiled(
+    pairs: np.ndarray,
+    shingles: Sequence[np.ndarray],
+    sizes: np.ndarray,
+    budget: int,
+    threshold: float,
+    containment_threshold: float | None = None,
+) -> np.ndarray:
+    """Mask of the candidate pairs that pass, verified with at most about
+    ``budget`` shingles in memory at once (``sizes[i]`` is the size of set i).
+
+    The units in pairs are cut, in index order, into segments of at most
+    ``budget // 2`` shingles (a single larger set is a segment of its own);
+    each pair of segments is then verified together, a block nested-loop
+    join. When everything fits, that is one call of :func:`verify_pairs`;
+    otherwise segments are read again, trading time for bounded memory.
+
+    >>> s = [np.array([1, 2, 3], np.uint64), np.array([1, 2, 3], np.uint64),
+    ...      np.array([7, 8], np.uint64), np.array([7, 8], np.uint64)]
+    >>> pairs = np.array([[0, 1], [0, 2], [2, 3]])
+    >>> sizes = np.array([3, 3, 2, 2])
+    >>> verify_pairs_tiled(pairs, s, sizes, budget=4, threshold=0.5).tolist()
+    [True, False, True]
+    """
+    arr = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    keep = np.zeros(arr.shape[0], dtype=bool)
+    if not arr.size:
+        return keep
+    used = np.unique(arr)
+    segment = np.cumsum(sizes[used]) // max(1, budget // 2)
+    # Segment numbers are increasing but may skip; make them dense.
+    segment = np.unique(segment, return_inverse=True)[1].reshape(-1)
+    seg = segment[np.searchsorted(used, arr)]
+    lo = np.minimum(seg[:, 0], seg[:, 1])
+    hi = np.maximum(seg[:, 0], seg[:, 1])
+    tile = lo * (int(segment.max()) + 1) + hi
+    order = np.argsort(tile, kind="stable")
+    bounds = np.flatnonzero(np.diff(tile[order])) + 1
+    for rows in np.split(order, bounds):
+        kept, _ = verify_pairs(arr[rows], shingles, threshold, containment_threshold, sizes)
+        if kept.size:
+            # Rows of this tile whose pair passed (pairs are unique within a tile).
+            block = arr[rows]
+            codes = block[:, 0] * np.int64(len(shingles)) + block[:, 1]
+            passed = kept[:, 0] * np.int64(len(shingles)) + kept[:, 1]
+            keep[rows[np.isin(codes, passed)]] = True
+    return keep
 
 
 def verify_pairs_estimated(

@@ -157,6 +157,9 @@ class RunConfig:
     chunk_docs: int = 1000
     # Where scratch files go when there is no OUTDIR (default: the system temp dir).
     work_dir: str | None = None
+    # Memory for the shingle sets that exact verification holds at once; beyond
+    # it, candidate pairs are verified in tiles (slower, same result).
+    verify_memory_mb: int = 128
 
 
 @dataclass
@@ -289,6 +292,7 @@ class Config:
         )
         need(self.run.workers >= 0, "run.workers", "must be 0 (all cores) or more")
         need(self.run.chunk_docs >= 1, "run.chunk_docs", "must be at least 1")
+        need(self.run.verify_memory_mb >= 1, "run.verify_memory_mb", "must be at least 1")
         need(self.run.engine in ("local", "ray"), "run.engine", "must be 'local' or 'ray'")
         bp = self.boilerplate
         need(bp.template_min_pages >= 2, "boilerplate.template_min_pages", "must be at least 2")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from array import array
 from dataclasses import dataclass, field
-from typing import Any
+from pathlib import Path
 
 import numpy as np
 
@@ -17,58 +17,93 @@ from dedup.analysis import ChunkAnalysis
 from dedup.canonical import Member
 from dedup.columns import CategoryColumn, StringColumn
 from dedup.documents import Document
+from dedup.io.writers import atomic_writer
 
 
 @dataclass
 class CorpusBuilder:
-    """Accumulates the table, one analysed chunk at a time."""
+    """Accumulates the table, one analysed chunk at a time.
 
+    Strings go to compact columns; the numeric columns of each chunk go to a
+    file in ``root`` and are read back into one array each by ``freeze``.
+    Keeping thousands of small per-chunk arrays alive while the analysis
+    allocates and frees far larger ones fragments the heap: RSS then grows
+    with the corpus by much more than the arrays themselves.
+    """
+
+    root: Path
     ids: StringColumn = field(default_factory=StringColumn)
     orders: array[int] = field(default_factory=lambda: array("q"))
     sites: CategoryColumn = field(default_factory=CategoryColumn)
     dates: StringColumn = field(default_factory=StringColumn)
-    chars: list[np.ndarray] = field(default_factory=list)
-    boilerplate: list[np.ndarray] = field(default_factory=list)
-    clean_hash: list[np.ndarray] = field(default_factory=list)
-    doc_keys: list[np.ndarray] = field(default_factory=list)
-    passage_doc: list[np.ndarray] = field(default_factory=list)
-    passage_span: list[np.ndarray] = field(default_factory=list)
     passage_counts: list[int] = field(default_factory=list)
+    bands: int = 0
+    # Rows of band keys: none when document dedup is switched off.
+    key_rows: int = 0
+
+    def _path(self, k: int) -> Path:
+        return self.root / f"table-{k:06d}.npz"
 
     def add(self, docs: list[Document], analysis: ChunkAnalysis) -> None:
-        base = len(self.ids)
+        k = len(self.passage_counts)
         for d in docs:
             self.ids.append(d.doc_id)
             self.orders.append(d.order)
             self.sites.append(d.site)
             self.dates.append(d.date)
-        self.chars.append(analysis.doc_chars)
-        self.boilerplate.append(analysis.boilerplate_chars)
-        self.clean_hash.append(analysis.clean_hash)
-        self.doc_keys.append(analysis.docs.keys)
-        self.passage_doc.append(analysis.passage_doc + base)
-        self.passage_span.append(analysis.passage_span)
+        self.bands = int(analysis.docs.keys.shape[1]) if analysis.docs.keys.ndim == 2 else 0
+        self.key_rows += int(analysis.docs.keys.shape[0])
+        with atomic_writer(self._path(k), "wb") as fh:
+            np.savez(
+                fh,
+                chars=analysis.doc_chars,
+                boilerplate=analysis.boilerplate_chars,
+                clean_hash=analysis.clean_hash,
+                doc_keys=analysis.docs.keys,
+                passage_doc=analysis.passage_doc,
+                passage_span=analysis.passage_span,
+                doc_shingles=np.diff(analysis.docs.shingles.offsets),
+                passage_shingles=np.diff(analysis.passages.shingles.offsets),
+            )
         self.passage_counts.append(int(analysis.passage_doc.shape[0]))
 
     def freeze(self) -> CorpusTable:
-        def cat(parts: list[np.ndarray], dtype: Any, width: int | None = None) -> np.ndarray:
-            if parts:
-                return np.concatenate(parts)
-            return np.zeros((0,) if width is None else (0, width), dtype=dtype)
-
+        n, m = len(self.ids), sum(self.passage_counts)
+        out = {
+            "chars": np.empty(n, dtype=np.int64),
+            "boilerplate": np.empty(n, dtype=np.int64),
+            "clean_hash": np.empty(n, dtype=np.uint64),
+            "doc_keys": np.empty((self.key_rows, self.bands), dtype=np.uint64),
+            "passage_doc": np.empty(m, dtype=np.int64),
+            "passage_span": np.empty((m, 2), dtype=np.int64),
+            "doc_shingles": np.empty(n, dtype=np.int64),
+            "passage_shingles": np.empty(m, dtype=np.int64),
+        }
+        g = p = r = 0
+        for k, count in enumerate(self.passage_counts):
+            with np.load(self._path(k)) as part:
+                size = int(part["chars"].shape[0])
+                for name in ("chars", "boilerplate", "clean_hash"):
+                    out[name][g : g + size] = part[name]
+                # No sets (nor keys) when document dedup is switched off.
+                sets = part["doc_shingles"]
+                out["doc_shingles"][g : g + size] = sets if sets.shape[0] == size else 0
+                keys = part["doc_keys"]
+                out["doc_keys"][r : r + keys.shape[0]] = keys
+                r += keys.shape[0]
+                out["passage_doc"][p : p + count] = part["passage_doc"] + g
+                out["passage_span"][p : p + count] = part["passage_span"].reshape(-1, 2)
+                out["passage_shingles"][p : p + count] = part["passage_shingles"]
+            g += size
+            p += count
         return CorpusTable(
             ids=self.ids,
             orders=np.frombuffer(self.orders, dtype=np.int64).copy(),
             sites=self.sites,
             site_codes=self.sites.codes(),
             dates=self.dates,
-            chars=cat(self.chars, np.int64),
-            boilerplate=cat(self.boilerplate, np.int64),
-            clean_hash=cat(self.clean_hash, np.uint64),
-            doc_keys=cat(self.doc_keys, np.uint64, 0),
-            passage_doc=cat(self.passage_doc, np.int64),
-            passage_span=cat(self.passage_span, np.int64, 2),
             passage_counts=self.passage_counts,
+            **out,
         )
 
 
@@ -88,6 +123,9 @@ class CorpusTable:
     passage_doc: np.ndarray
     passage_span: np.ndarray
     passage_counts: list[int]
+    # Size of each unit's exact shingle set (to plan verification within a budget).
+    doc_shingles: np.ndarray
+    passage_shingles: np.ndarray
 
     @property
     def n_docs(self) -> int:

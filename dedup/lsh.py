@@ -189,14 +189,22 @@ def candidate_pairs(keys: np.ndarray, max_bucket: int = DEFAULT_MAX_BUCKET) -> n
         col = k[:, band]
         # Unstable sort (several times faster on uint64); pairs are put in
         # (min, max) order below and big buckets are sorted explicitly.
-        order = np.argsort(col).astype(np.int64)
-        sorted_keys = col[order]
         if n < 2:
             continue
-        cut = np.nonzero(sorted_keys[1:] != sorted_keys[:-1])[0] + 1
-        starts = np.concatenate([[0], cut]).astype(np.int64)
-        sizes = np.diff(np.concatenate([starts, [n]])).astype(np.int64)
-        small = (sizes >= 2) & (sizes <= max_bucket)
+        order = np.argsort(col).astype(np.int64, copy=False)
+        sorted_keys = col[order]
+        # Buckets of two or more are runs of equal neighbours in sorted order.
+        # Only those are materialised: most keys are alone in their bucket, and
+        # arrays of every bucket's start and size would cost 16 bytes per unit.
+        same = np.empty(n + 1, dtype=np.int8)
+        same[0] = same[n] = 0
+        np.equal(sorted_keys[1:], sorted_keys[:-1], out=same[1:n].view(bool))
+        del sorted_keys
+        edges = np.flatnonzero(np.diff(same))
+        del same
+        starts = edges[0::2].astype(np.int64)
+        sizes = (edges[1::2] - edges[0::2] + 1).astype(np.int64)
+        small = sizes <= max_bucket
         chunks.append(_group_pairs(order, starts[small], sizes[small]))
         big = sizes > max_bucket
         if big.any():

@@ -22,6 +22,7 @@ from dedup.cluster import (
     split_by_keeper,
     verify_pairs,
     verify_pairs_estimated,
+    verify_pairs_tiled,
 )
 from dedup.lsh import optimal_params
 from dedup.minhash import estimate_jaccard, is_empty_signature
@@ -99,10 +100,24 @@ class ExactVerifier:
 
     shingles: Sequence[np.ndarray]
     rule: MatchRule
+    # With the size of every set, pairs are verified in tiles holding at most
+    # ``budget`` shingles at once (see verify_pairs_tiled); without, all at once.
+    sizes: np.ndarray | None = None
+    budget: int = 1 << 25
 
     def verify(self, pairs: np.ndarray) -> np.ndarray:
-        kept, _ = verify_pairs(pairs, self.shingles, self.rule.threshold, self.rule.containment)
-        return kept
+        if self.sizes is None:
+            kept, _ = verify_pairs(pairs, self.shingles, self.rule.threshold, self.rule.containment)
+            return kept
+        mask = verify_pairs_tiled(
+            pairs,
+            self.shingles,
+            self.sizes,
+            self.budget,
+            self.rule.threshold,
+            self.rule.containment,
+        )
+        return np.asarray(pairs, dtype=np.int64).reshape(-1, 2)[mask]
 
     def similarity(self, a: int, b: int) -> float | None:
         return self.rule.similarity(self.shingles[a], self.shingles[b])
@@ -185,8 +200,12 @@ def _split_components(
             scores[keeper, other] = verifier.similarity(keeper, other)
         return scores[keeper, other]
 
-    clusters: list[Cluster] = []
+    keyed: list[tuple[tuple[int, int, int], Cluster]] = []
     for group in groups:
+        # A unit belongs to one component: the caches need only live for it
+        # (kept across components they would grow with every duplicate).
+        members.clear()
+        scores.clear()
         idx = sorted(int(i) for i in group)
         for keeper, group_members in split_by_keeper(
             idx, keeper_of, lambda a, b: score(a, b) is not None
@@ -208,6 +227,8 @@ def _split_components(
             if ordered[choice.keeper] != keeper:  # pragma: no cover - policies are consistent
                 raise RuntimeError("canonical policy chose differently on a subset of its cluster")
             sims = tuple(1.0 if i == keeper else float(score(keeper, i) or 0.0) for i in ordered)
-            clusters.append(Cluster(members=ordered, keeper=keeper, similarity=sims, choice=choice))
-    clusters.sort(key=lambda c: (member(c.keeper).order, member(c.keeper).start, c.keeper))
-    return clusters
+            cluster = Cluster(members=ordered, keeper=keeper, similarity=sims, choice=choice)
+            k = member(keeper)
+            keyed.append(((k.order, k.start, keeper), cluster))
+    keyed.sort(key=lambda kc: kc[0])
+    return [c for _, c in keyed]

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import resource
 import sys
 import tempfile
 import time
@@ -61,6 +60,7 @@ from dedup.index import Index, IndexEntry
 from dedup.io.readers import ErrorLog
 from dedup.io.spool import RaggedView, Spool
 from dedup.lsh import candidate_pairs
+from dedup.memory import peak_rss_mb, release_free_memory
 from dedup.near_dup import (
     Cluster,
     EstimatedVerifier,
@@ -134,7 +134,7 @@ class _Stages:
             yield
         finally:
             self.timings[name] = round(time.perf_counter() - t0, 4)
-            self.peak_rss_mb[name] = _peak_rss_mb()
+            self.peak_rss_mb[name] = peak_rss_mb()
 
     def bar(self, total: int | None, desc: str, unit: str = "chunk") -> tqdm:
         return tqdm(
@@ -144,14 +144,6 @@ class _Stages:
             disable=self.quiet or not sys.stderr.isatty(),
             leave=False,
         )
-
-
-def _peak_rss_mb() -> float:
-    # ru_maxrss is in KiB on Linux: the peak of this process and of its
-    # finished children (worker processes), so far.
-    me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return round(max(me, kids) / 1024, 1)
 
 
 def _batched(items: Iterable[T], n: int) -> Iterator[list[T]]:
@@ -203,6 +195,7 @@ def spool_stage(
                 if kept:
                     spool.add_chunk(kept)
             bar.update(sum(len(c) for c in chunks))
+            release_free_memory()
     spool.save_manifest(
         {
             "fingerprint": fingerprint,
@@ -238,7 +231,7 @@ def analyse_stage(
     stages: _Stages,
 ) -> CorpusTable:
     """Boilerplate, signatures and band keys of every chunk, spooled to disk."""
-    corpus = CorpusBuilder()
+    corpus = CorpusBuilder(spool.root)
     fn = partial(analyse_chunk, config=config, templates=templates, shapes=shapes)
     window = max(1, engine.workers * 2)
     with stages.bar(spool.n_chunks, "analyse") as bar:
@@ -259,6 +252,8 @@ def analyse_stage(
                     stages.resumed_chunks += 1
                 corpus.add(chunks[k], analysis)
                 bar.update(1)
+            del chunks, fresh
+            release_free_memory()
     return corpus.freeze()
 
 
@@ -269,6 +264,11 @@ def _analysed(spool: Spool, k: int) -> bool:
 def _document_signatures(spool: Spool) -> np.ndarray:
     parts = [spool.read(("analysis", k)).docs.signatures for k in range(spool.n_chunks)]
     return np.concatenate(parts) if parts else np.zeros((0, 0), dtype=np.uint32)
+
+
+def _shingle_budget(config: Config) -> int:
+    # Shingles are uint64, gathered once into one buffer per tile.
+    return max(1, config.run.verify_memory_mb * (1 << 20) // 8)
 
 
 def _shingle_view(spool: Spool, level: str, sizes: list[int]) -> RaggedView:
@@ -301,6 +301,8 @@ def document_stage(corpus: CorpusTable, spool: Spool, config: Config, decisions:
         verifier = ExactVerifier(
             _shingle_view(spool, "document", spool.chunk_sizes),
             MatchRule(config.document.threshold),
+            sizes=corpus.doc_shingles,
+            budget=_shingle_budget(config),
         )
     clusters = clusters_from_pairs(
         n,
@@ -582,6 +584,8 @@ def _passage_pairs(spool: Spool, corpus: CorpusTable, bands: int) -> np.ndarray:
                 pos += count
         pairs = candidate_pairs(column.reshape(-1, 1))
         codes = np.union1d(codes, pairs[:, 0] * m + pairs[:, 1])
+        del pairs
+        release_free_memory()
     return np.stack([codes // m, codes % m], axis=1)
 
 
@@ -619,6 +623,8 @@ def passage_stage(
             ExactVerifier(
                 _shingle_view(spool, "passage", corpus.passage_counts),
                 MatchRule(pc.threshold, pc.containment),
+                sizes=corpus.passage_shingles,
+                budget=_shingle_budget(config),
             ),
             corpus,
         ),
@@ -785,6 +791,8 @@ def write_stage(
                 sink.document(record)
             g0 += len(docs)
             bar.update(1)
+            if k % 8 == 7:
+                release_free_memory()
     return tally
 
 

@@ -15,6 +15,7 @@ from dedup.cluster import (
     split_by_keeper,
     verify_pairs,
     verify_pairs_estimated,
+    verify_pairs_tiled,
 )
 
 sets = st.lists(st.integers(0, 30), max_size=20).map(
@@ -143,3 +144,27 @@ def test_split_by_keeper_properties(
     for keeper, ms in out:
         assert keeper in ms
         assert all(m == keeper or similar(keeper, m) for m in ms)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    unit_sets=st.lists(st.sets(st.integers(0, 12), max_size=8), min_size=2, max_size=25),
+    data=st.data(),
+    budget=st.integers(1, 40),
+    containment=st.one_of(st.none(), st.floats(0.5, 1.0)),
+)
+def test_tiled_verification_keeps_exactly_the_pairs_one_pass_keeps(
+    unit_sets: list[set[int]],
+    data: st.DataObject,
+    budget: int,
+    containment: float | None,
+) -> None:
+    n = len(unit_sets)
+    all_pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
+    chosen = data.draw(st.lists(st.sampled_from(all_pairs), unique=True, max_size=40))
+    pairs = np.array(chosen, dtype=np.int64).reshape(-1, 2)
+    shingles = [np.array(sorted(s), dtype=np.uint64) for s in unit_sets]
+    sizes = np.array([len(s) for s in unit_sets], dtype=np.int64)
+    kept, _ = verify_pairs(pairs, shingles, 0.5, containment)
+    mask = verify_pairs_tiled(pairs, shingles, sizes, budget, 0.5, containment)
+    assert pairs[mask].tolist() == kept.tolist()

@@ -41,6 +41,8 @@ def _corpus(texts: list[str], spans: list[tuple[int, int, int]]) -> CorpusTable:
         passage_doc=np.array([g for g, _, _ in spans], dtype=np.int64),
         passage_span=np.array([(s, e) for _, s, e in spans], dtype=np.int64).reshape(-1, 2),
         passage_counts=[len(spans)],
+        doc_shingles=np.zeros(len(texts), dtype=np.int64),
+        passage_shingles=np.zeros(len(spans), dtype=np.int64),
     )
 
 
