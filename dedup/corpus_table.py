@@ -127,6 +127,23 @@ class CorpusTable:
     doc_shingles: np.ndarray
     passage_shingles: np.ndarray
 
+    def nbytes(self) -> int:
+        """Bytes held by the table: per-document and per-passage columns,
+        band keys included (the floor of the driver's memory for this corpus)."""
+        arrays = (
+            self.orders,
+            self.site_codes,
+            self.chars,
+            self.boilerplate,
+            self.clean_hash,
+            self.doc_keys,
+            self.passage_doc,
+            self.passage_span,
+            self.doc_shingles,
+            self.passage_shingles,
+        )
+        return sum(a.nbytes for a in arrays) + self.ids.nbytes() + self.dates.nbytes()
+
     @property
     def n_docs(self) -> int:
         return len(self.ids)

@@ -912,6 +912,7 @@ def run_pipeline(
         stages=stages,
         inputs=inputs,
         workers=engine.workers,
+        table_bytes=corpus.nbytes(),
     )
     if memory is not None:
         return CleanResult(memory.documents, memory.removed, memory.clusters, report, commit)
@@ -931,6 +932,7 @@ def build_report(
     stages: _Stages,
     inputs: Sequence[str],
     workers: int,
+    table_bytes: int = 0,
 ) -> dict[str, Any]:
     """Counts, parameters, errors and timings of a run (report.json)."""
     by_kind = tally.by_kind
@@ -991,6 +993,7 @@ def build_report(
             "timings_s": stages.timings,
             "peak_rss_mb": stages.peak_rss_mb,
             "resumed_chunks": stages.resumed_chunks,
+            "corpus_table_mb": round(table_bytes / 2**20, 1),
         },
     }
 
