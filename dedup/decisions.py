@@ -128,10 +128,12 @@ class Decisions:
 
     # -- documents
 
-    @property
-    def dropped(self) -> np.ndarray:
-        """Mask of dropped documents."""
+    def dropped_mask(self) -> np.ndarray:
+        """Mask of dropped documents (a new array: compute it once, not per document)."""
         return self.state != ALIVE
+
+    def is_dropped(self, g: int) -> bool:
+        return bool(self.state[g] != ALIVE)
 
     def n_dropped(self) -> int:
         return int(np.count_nonzero(self.state))

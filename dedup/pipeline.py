@@ -46,6 +46,7 @@ from dedup.canonical import Member
 from dedup.config import Config, ConfigError
 from dedup.corpus_table import CorpusBuilder, CorpusTable
 from dedup.decisions import (
+    ALIVE,
     CUT_INDEX,
     CUT_PASSAGE,
     DOC_CLUSTER,
@@ -342,7 +343,7 @@ def _restrict_pairs(
     if not pairs.size:
         return pairs
     keep = np.ones(pairs.shape[0], dtype=bool)
-    gone = decisions.dropped
+    gone = decisions.dropped_mask()
     if gone.any():
         docs = doc_of[pairs]
         keep &= ~(gone[docs[:, 0]] | gone[docs[:, 1]])
@@ -463,7 +464,7 @@ def _index_query_passages(
             continue
         analysis: ChunkAnalysis = spool.read(("analysis", k))
         docs = corpus.passage_doc[base : base + count]
-        alive = ~decisions.dropped[docs]
+        alive = decisions.state[docs] == ALIVE
         sets = [
             analysis.passages.shingles[i] if alive[i] else np.empty(0, np.uint64)
             for i in range(count)
@@ -510,7 +511,7 @@ def index_update_stage(
             if config.document.enabled:
                 for i in range(n_k):
                     g = g0 + i
-                    if not decisions.dropped[g]:
+                    if not decisions.is_dropped(g):
                         yield (
                             "document",
                             corpus.doc_id(g),
@@ -523,7 +524,7 @@ def index_update_stage(
             for i in range(corpus.passage_counts[k]):
                 p = p0 + i
                 g = int(corpus.passage_doc[p])
-                if decisions.dropped[g] or decisions.passage_removed[p]:
+                if decisions.is_dropped(g) or decisions.passage_removed[p]:
                     continue
                 s, e = (int(x) for x in corpus.passage_span[p])
                 yield (
@@ -611,7 +612,7 @@ def passage_stage(
         return corpus.member(int(corpus.passage_doc[p]), int(s), int(e))
 
     # Documents that are the kept copy of a document cluster (not dropped).
-    keepers = (decisions.level == DOC_CLUSTER) & ~decisions.dropped
+    keepers = (decisions.level == DOC_CLUSTER) & ~decisions.dropped_mask()
     # Overlapping windows of one document share sentences; they are not copies
     # of each other, and cutting one "around" the other would delete unique text.
     pairs = pairs[~_overlapping(corpus, pairs)] if pairs.size else pairs

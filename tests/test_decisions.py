@@ -117,7 +117,7 @@ def test_dropped_documents_point_at_their_kept_copy(tmp_path: Path) -> None:
     d.drop(1, DOC_CLUSTER, 5, exact=True, kept_doc=0)
     d.index_doc_kept.append(SpanRef("old", 0, 12, index="idx"))
     d.drop(3, INDEX_DOC_CLUSTER, 0, exact=False)
-    assert d.n_dropped() == 2 and d.dropped.tolist() == [False, True, False, True]
+    assert d.n_dropped() == 2 and d.dropped_mask().tolist() == [False, True, False, True]
     assert d.drop_removal(0, texts[0]) is None and d.cluster_id(0) == "doc-000005"
     assert d.cluster_id(2) is None
     r = d.drop_removal(1, texts[1])
