@@ -576,6 +576,11 @@ def _passage_pairs(spool: Spool, corpus: CorpusTable, bands: int) -> np.ndarray:
     # band's keys and the distinct pairs so far, and de-duplication is a flat sort.
     codes = np.empty(0, dtype=np.int64)
     column = np.empty(m, dtype=np.uint64)
+    # A band's keys are bucketed in parts by their top bits (equal keys share
+    # them), so the sort's scratch arrays are a part's size, not the corpus's.
+    # Indices within a part are increasing, so pairs come out exactly as from
+    # one sort over the whole band.
+    parts = 1 if m < _PARTITION_FROM else 16
     for b in range(bands):
         pos = 0
         for k, count in enumerate(corpus.passage_counts):
@@ -583,11 +588,23 @@ def _passage_pairs(spool: Spool, corpus: CorpusTable, bands: int) -> np.ndarray:
                 keys = np.load(spool.array_path("pkeys", k), mmap_mode="r")
                 column[pos : pos + count] = keys[b]
                 pos += count
-        pairs = candidate_pairs(column.reshape(-1, 1))
-        codes = np.union1d(codes, pairs[:, 0] * m + pairs[:, 1])
-        del pairs
+        pieces = [codes]
+        for part in range(parts):
+            if parts == 1:
+                pairs = candidate_pairs(column.reshape(-1, 1))
+            else:
+                idx = np.flatnonzero((column >> np.uint64(60)) == np.uint64(part))
+                pairs = idx[candidate_pairs(column[idx].reshape(-1, 1))]
+            pieces.append(pairs[:, 0] * m + pairs[:, 1])
+            del pairs
+        codes = np.unique(np.concatenate(pieces))
+        del pieces
         release_free_memory()
     return np.stack([codes // m, codes % m], axis=1)
+
+
+# Passages from which a band's keys are bucketed in 16 parts (see _passage_pairs).
+_PARTITION_FROM = 1 << 20
 
 
 def passage_stage(

@@ -138,3 +138,26 @@ def test_estimated_verification_finds_the_same_copies_on_clear_cases():
     ex_cluster = next(c for c in exact.clusters if c["level"] == "document")
     # The estimate is a different number from the exact Jaccard, close to it.
     assert abs(est_cluster["similarity"] - ex_cluster["similarity"]) < 0.1
+
+
+def test_passage_keys_bucketed_in_parts_give_the_same_clusters(monkeypatch) -> None:
+    """Large corpora bucket each band's passage keys in 16 parts by their top
+    bits; forced on a small corpus, the result must not change."""
+    import dedup.pipeline as pipeline
+
+    shared = [
+        "The river rose overnight and the council opened three shelters near the old bridge.",
+        "Officials said the budget vote would be delayed until the border talks ended next week.",
+    ]
+    records = []
+    for i in range(30):
+        own = f"Report {i} says the market in district {i} sold {i * 7} crates of fresh fruit."
+        body = [own, shared[i % 2]] if i % 3 else [shared[0], own, shared[1]]
+        records.append({"id": f"d{i}", "text": "\n".join(body)})
+    config = Config()
+    config.run.quiet = True
+    whole = clean_records(records, config)
+    monkeypatch.setattr(pipeline, "_PARTITION_FROM", 0)
+    parted = clean_records(records, config)
+    assert whole.clusters == parted.clusters and whole.documents == parted.documents
+    assert sum(c["level"] == "passage" for c in whole.clusters) >= 2
