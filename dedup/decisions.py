@@ -50,6 +50,15 @@ CUT_ROW = np.dtype(
 )
 
 
+def cluster_name(prefix: str, num: int) -> str:
+    """The id of cluster ``num`` of one kind (``doc``, ``idx-doc``, ``pas``, ``idx-pas``).
+
+    >>> cluster_name("pas", 12)
+    'pas-000012'
+    """
+    return f"{prefix}-{num:06d}"
+
+
 class CutLog:
     """Passage cuts and kept spans, logged in decision order, read back by chunk.
 
@@ -66,6 +75,9 @@ class CutLog:
         for old in root.glob("cuts-*.bin"):  # from an interrupted run
             old.unlink()
 
+    def _path(self, k: int) -> Path:
+        return self._root / f"cuts-{k:06d}.bin"
+
     def add(self, g: int, start: int, end: int, what: int, cluster: int, kept: int) -> None:
         if self._n == len(self._buf):
             self.flush()
@@ -79,16 +91,15 @@ class CutLog:
             order = np.argsort(chunk, kind="stable")
             rows, chunk = rows[order], chunk[order]
             bounds = np.flatnonzero(np.diff(chunk)) + 1
-            for part in np.split(rows, bounds):
-                k = int(np.searchsorted(self._starts, part["g"][0], side="right") - 1)
-                with (self._root / f"cuts-{k:06d}.bin").open("ab") as fh:
+            for part, ks in zip(np.split(rows, bounds), np.split(chunk, bounds), strict=True):
+                with self._path(int(ks[0])).open("ab") as fh:
                     fh.write(part.tobytes())
         self._n = 0
 
     def chunk(self, k: int) -> np.ndarray:
         """Rows of chunk k's documents, in logging order (call after the last add)."""
         self.flush()
-        path = self._root / f"cuts-{k:06d}.bin"
+        path = self._path(k)
         if not path.is_file():
             return np.empty(0, dtype=CUT_ROW)
         return np.fromfile(path, dtype=CUT_ROW)
@@ -152,7 +163,7 @@ class Decisions:
         if level == NO_CLUSTER:
             return None
         prefix = "doc" if level == DOC_CLUSTER else "idx-doc"
-        return f"{prefix}-{int(self.cluster_num[g]):06d}"
+        return cluster_name(prefix, int(self.cluster_num[g]))
 
     def drop_removal(self, g: int, text: str) -> Removal | None:
         """The removal record of document g if it was dropped, else None."""
@@ -231,7 +242,7 @@ class Decisions:
                         start=ps,
                         end=pe,
                         text=text[ps:pe],
-                        cluster_id=f"{prefix}-{cluster:06d}",
+                        cluster_id=cluster_name(prefix, cluster),
                         kept=ref,
                     ),
                 )

@@ -54,6 +54,7 @@ from dedup.decisions import (
     CutLog,
     Decisions,
     Sink,
+    cluster_name,
 )
 from dedup.documents import Document, Removal, SpanRef
 from dedup.engines.base import Engine
@@ -316,7 +317,7 @@ def document_stage(corpus: CorpusTable, spool: Spool, config: Config, decisions:
     spans = corpus.doc_span
     drop_all = config.index.policy == "drop_all"
     for num, cluster in enumerate(clusters):
-        cid = f"doc-{num:06d}"
+        cid = cluster_name("doc", num)
         keeper = cluster.keeper
         for g in cluster.members:
             if g == keeper and not drop_all:
@@ -432,7 +433,7 @@ def index_query_stage(
         base += n_k
     doc_groups = sorted(found.values(), key=lambda v: v[0].order)
     for num, (entry, hits) in enumerate(doc_groups):
-        cid = f"idx-doc-{num:06d}"
+        cid = cluster_name("idx-doc", num)
         decisions.index_doc_kept.append(SpanRef(entry.doc_id, entry.start, entry.end, index=name))
         copies = []
         for g, sim in hits:
@@ -482,7 +483,7 @@ def _index_query_passages(
         base += count
     for num, order in enumerate(sorted(groups)):
         entry, hits = groups[order]
-        cid = f"idx-pas-{num:06d}"
+        cid = cluster_name("idx-pas", num)
         decisions.index_passage_kept.append(
             SpanRef(entry.doc_id, entry.start, entry.end, index=index.name)
         )
@@ -660,7 +661,7 @@ def passage_stage(
     for num, cluster in enumerate(clusters):
         decisions.cluster(
             "passage",
-            _cluster_record(f"pas-{num:06d}", "passage", cluster, spans, drop_all=drop_all),
+            _cluster_record(cluster_name("pas", num), "passage", cluster, spans, drop_all=drop_all),
         )
 
 
