@@ -105,12 +105,24 @@ def verify_pairs(
     ([[0, 2]], [1.0])
     """
     arr = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    keep, sim = _passing(arr, shingles, threshold, containment_threshold, set_sizes)
+    return arr[keep], sim[keep]
+
+
+def _passing(
+    arr: np.ndarray,
+    shingles: Sequence[np.ndarray],
+    threshold: float,
+    containment_threshold: float | None,
+    set_sizes: np.ndarray | None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mask of the (n, 2) int64 pairs ``arr`` that pass, and every pair's similarity."""
     if not 0.0 <= threshold <= 1.0:
         raise ValueError(f"threshold must be in [0, 1], got {threshold}")
     if containment_threshold is not None and not 0.0 <= containment_threshold <= 1.0:
         raise ValueError(f"containment_threshold must be in [0, 1], got {containment_threshold}")
     if arr.shape[0] == 0:
-        return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.float64)
+        return np.zeros(0, dtype=bool), np.empty(0, dtype=np.float64)
     if arr.min() < 0 or arr.max() >= len(shingles):
         raise ValueError(f"pair index out of range 0..{len(shingles) - 1}")
     # Only the sets that appear in a pair are gathered into the flat array.
@@ -145,7 +157,7 @@ def verify_pairs(
         by_cont = nonempty & ~keep & (cont >= containment_threshold)
         sim[by_cont] = cont[by_cont]
         keep |= by_cont
-    return arr[keep], sim[keep]
+    return keep, sim
 
 
 def verify_pairs_tiled(
@@ -187,13 +199,7 @@ def verify_pairs_tiled(
     order = np.argsort(tile, kind="stable")
     bounds = np.flatnonzero(np.diff(tile[order])) + 1
     for rows in np.split(order, bounds):
-        kept, _ = verify_pairs(arr[rows], shingles, threshold, containment_threshold, sizes)
-        if kept.size:
-            # Rows of this tile whose pair passed (pairs are unique within a tile).
-            block = arr[rows]
-            codes = block[:, 0] * np.int64(len(shingles)) + block[:, 1]
-            passed = kept[:, 0] * np.int64(len(shingles)) + kept[:, 1]
-            keep[rows[np.isin(codes, passed)]] = True
+        keep[rows], _ = _passing(arr[rows], shingles, threshold, containment_threshold, sizes)
     return keep
 
 
