@@ -6,9 +6,28 @@ Public API::
     result = clean(["corpus/"], "out/", Config())
 """
 
-from dedup.api import clean, clean_records, strip
-from dedup.config import Config, ConfigError
-from dedup.pipeline import CleanResult
+from typing import TYPE_CHECKING
+
+from dedup.lazy import lazy_exports
 from dedup.version import __version__
+
+# Lazy: ``from dedup import Config`` should not import numba, numpy, pyarrow and
+# trafilatura (1.6 s here) just to read a config.
+if TYPE_CHECKING:
+    from dedup.api import clean, clean_records, strip
+    from dedup.config import Config, ConfigError
+    from dedup.pipeline import CleanResult
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "clean": ".api",
+        "clean_records": ".api",
+        "strip": ".api",
+        "Config": ".config",
+        "ConfigError": ".config",
+        "CleanResult": ".pipeline",
+    },
+)
 
 __all__ = ["CleanResult", "Config", "ConfigError", "__version__", "clean", "clean_records", "strip"]

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dedup.boilerplate.reasons import REASONS
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on 3.10 only
@@ -302,8 +304,6 @@ class Config:
             "must be in (0, 1]",
         )
         need(self.input.max_chars > 0, "input.max_chars", "must be positive")
-        from dedup.boilerplate import REASONS
-
         unknown = [r for r in bp.disabled_rules if r not in REASONS]
         need(
             not unknown,

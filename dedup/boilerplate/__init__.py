@@ -63,43 +63,41 @@ A line is never dropped merely for lacking terminal punctuation or for ending
 with a closing quotation mark.
 """
 
-from .classify import LineDecision, classify_text, explain_lines, split_lines
-from .html import (
-    HtmlExtractionError,
-    extract_html,
-    extract_html_with_roles,
-    line_key,
-    role_parts,
-)
-from .templates import SiteTemplates, learn_templates, normalise_line
+from typing import TYPE_CHECKING
 
-REASONS: tuple[str, ...] = (
-    "read_more_link",
-    "related_header",
-    "related_stub",
-    "section_label",
-    "age_stamp",
-    "date_stamp",
-    "dateline",
-    "caption",
-    "site_tagline",
-    "social_share",
-    "subscribe",
-    "cookie_notice",
-    "advertisement",
-    "copyright",
-    "byline",
-    "credits",
-    "tags",
-    "reading_time",
-    "author_contact",
-    "pre_title_label",
-    "markup_residue",
-    "navigation",
-    "site_template",
-    "title",
-    "headline_list",
-    "page_chrome",
+from dedup.lazy import lazy_exports
+
+from .reasons import REASONS
+
+# Lazy so that importing the leaf ``dedup.boilerplate.reasons`` (dedup.config
+# does) does not import the classifier, which imports dedup.config.
+if TYPE_CHECKING:
+    from .classify import LineDecision, classify_text, explain_lines, split_lines
+    from .html import (
+        HtmlExtractionError,
+        extract_html,
+        extract_html_with_roles,
+        line_key,
+        role_parts,
+    )
+    from .templates import SiteTemplates, learn_templates, normalise_line
+
+__getattr__, __dir__ = lazy_exports(
+    __name__,
+    {
+        "LineDecision": ".classify",
+        "classify_text": ".classify",
+        "explain_lines": ".classify",
+        "split_lines": ".classify",
+        "HtmlExtractionError": ".html",
+        "extract_html": ".html",
+        "extract_html_with_roles": ".html",
+        "line_key": ".html",
+        "role_parts": ".html",
+        "SiteTemplates": ".templates",
+        "learn_templates": ".templates",
+        "normalise_line": ".templates",
+    },
 )
 
 __all__ = [
