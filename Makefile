@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test sysdeps lint typecheck pytest fuzz clean-venv
+.PHONY: demo test sysdeps lint typecheck pytest wheel-check lowest fuzz clean-venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,21 +17,31 @@ demo: $(STAMP)
 	$(BIN)/dedup clean seeds -o out/seeds
 	@echo "outputs: out/seeds/{documents,removed,clusters}.jsonl, report.json, report.html"
 
-test: sysdeps $(STAMP) lint typecheck pytest
+test: sysdeps $(STAMP) lint typecheck pytest wheel-check lowest
 
 # redis-server and chromium for the index and browser tests (apt, when absent).
 sysdeps:
 	bash .ci/sysdeps
 
 lint: $(STAMP)
-	$(BIN)/ruff check dedup tests benchmarks
-	$(BIN)/ruff format --check dedup tests benchmarks
+	$(BIN)/ruff check dedup tests benchmarks .ci
+	$(BIN)/ruff format --check dedup tests benchmarks .ci
 
 typecheck: $(STAMP)
-	$(BIN)/mypy dedup
+	$(BIN)/mypy dedup .ci/check_wheel.py .ci/lowest_constraints.py
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest
+
+# A wheel built from the tracked files, installed into a fresh venv outside the
+# tree, runs `dedup clean seeds/` from another directory (about a minute).
+wheel-check: $(STAMP)
+	PYTHON=$(BIN)/python bash .ci/install_checks wheel
+
+# Every dependency at its pyproject lower bound, in a fresh venv: a fast test
+# subset against the installed package (about two minutes).
+lowest: $(STAMP)
+	PYTHON=$(BIN)/python bash .ci/install_checks lowest
 
 # The whole-pipeline property tests with 10,000 examples each (about an hour here).
 fuzz: $(STAMP)
