@@ -13,27 +13,6 @@ from typing import Any, Literal
 RemovalKind = Literal["boilerplate", "duplicate_document", "duplicate_passage"]
 
 
-@dataclass(frozen=True, order=True)
-class Span:
-    """A half-open character range ``[start, end)`` in one document.
-
-    >>> Span(3, 8).length
-    5
-    >>> Span(0, 4).overlaps(Span(4, 6))
-    False
-    """
-
-    start: int
-    end: int
-
-    @property
-    def length(self) -> int:
-        return self.end - self.start
-
-    def overlaps(self, other: Span) -> bool:
-        return self.start < other.end and other.start < self.end
-
-
 @dataclass(frozen=True)
 class SpanRef:
     """A pointer to a span of a named document (the ``kept`` copy of a duplicate)."""

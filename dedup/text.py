@@ -1,4 +1,4 @@
-"""Passage units with exact character offsets, and the normalisation used before hashing.
+"""Passage units with exact character offsets, and word counts.
 
 Every span is a half-open ``(start, end)`` pair of Python string indices into the
 text it was computed from, trimmed of surrounding whitespace, so that
@@ -25,9 +25,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-import unicodedata
 from collections.abc import Iterator, Sequence
-from types import MappingProxyType
 from typing import Literal
 
 import sentencex
@@ -51,20 +49,6 @@ _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 _WORD_RE = re.compile(r"\w+")
 # Han ideographs, Hiragana and Katakana: scripts written without spaces between words.
 _CJK_RE = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
-
-# normalise(): characters that are the same quote or dash to a reader.
-_QUOTE_DASH_TABLE = MappingProxyType(
-    str.maketrans(
-        {
-            **dict.fromkeys("‘’‚‛′‵`´", "'"),
-            **dict.fromkeys("“”„‟″‶«»", '"'),
-            **dict.fromkeys("‐‑‒–—―−﹘﹣－", "-"),
-            # Invisible characters that scraped text is littered with and that a reader
-            # never sees: soft hyphen, zero-width space, word joiner, byte-order mark.
-            **dict.fromkeys("\u00ad\u200b\u2060\ufeff", None),
-        }
-    )
-)
 
 
 def _check_range(text: str, start: int, end: int | None) -> int:
@@ -324,20 +308,3 @@ def word_count(text: str, *, cjk_chars: bool = False) -> int:
             # Each CJK character is a token; the non-CJK runs between them count once each.
             count += cjk + sum(1 for part in _CJK_RE.split(token) if part)
     return count
-
-
-def normalise(text: str) -> str:
-    """Canonical form of a passage for hashing: two copies a reader sees as the
-    same text get the same string.
-
-    Applies NFKC (full-width forms, ligatures), casefolds, maps every quote to
-    ``'`` or ``"`` and every dash to ``-``, drops invisible characters (soft
-    hyphen, zero-width space, BOM) and collapses whitespace runs to one space.
-
-    >>> normalise("  “Straße”\\u00a0—  ﬁne\\u00ad  ")
-    '"strasse" - fine'
-    """
-    # Translate before NFKC too: NFKC turns a double prime into two primes.
-    text = text.translate(_QUOTE_DASH_TABLE)
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_QUOTE_DASH_TABLE)
-    return " ".join(text.split())

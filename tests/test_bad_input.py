@@ -11,8 +11,8 @@ in tests/test_io_readers.py and tests/test_cli.py.
 from __future__ import annotations
 
 import gzip
+import io
 import json
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -220,9 +220,7 @@ def test_entity_tricks_in_html_expand_nothing_and_read_no_files(
     (src / "trick.html").write_text(page)
     (src / "zz_good.jsonl").write_text("".join(json.dumps(r) + "\n" for r in GOOD))
     out = tmp_path / "out"
-    started = time.perf_counter()
     code, err = run(["clean", str(src), "-o", str(out), "--workers", "1", "--quiet"], capsys)
-    assert time.perf_counter() - started < 30
     assert code == 0, err
     written = "".join(p.read_text() for p in out.iterdir() if p.is_file())
     assert PASSWD_MARK not in written and PASSWD_MARK not in err
@@ -261,55 +259,79 @@ def test_max_chars_boundary_exactly(tmp_path: Path):
         assert "raise the limit" in e.message
 
 
-def test_50_mb_document_just_over_the_default_limit_is_refused_quickly(tmp_path: Path):
+# Timings of the big inputs below are in benchmarks/big_inputs.py (speed targets
+# live there); these tests check what happens, and how much work, by counts.
+
+
+@pytest.mark.slow
+def test_50_mb_document_just_over_the_default_limit_is_refused(tmp_path: Path):
     limit = Config().input.max_chars
     assert limit == 50_000_000
     big = tmp_path / "big.txt"
     big.write_bytes(b"word " * (limit // 5) + b"x")  # limit + 1 characters
-    started = time.perf_counter()
     errors = ErrorLog()
     assert list(read_inputs([str(big)], Config().input, errors)) == []
-    assert time.perf_counter() - started < 10
     assert "50,000,001 characters, over input.max_chars (50,000,000)" in errors.errors[0].message
 
 
-def test_a_file_far_over_the_limit_is_refused_without_reading_it(tmp_path: Path):
+def test_a_file_far_over_the_limit_is_refused_without_reading_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
     big = tmp_path / "huge.txt"
     with big.open("wb") as fh:  # sparse: 4 GB that take no disk and would take minutes to read
         fh.truncate(4 * 1024**3)
+    opened: list[str] = []
+    real_open = io.open
+
+    def spy_open(file, *args, **kwargs):  # type: ignore[no-untyped-def]
+        opened.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    # Path.read_bytes / read_text / open and gzip all end in io.open.
+    monkeypatch.setattr(io, "open", spy_open)
+    monkeypatch.setattr("builtins.open", spy_open)
     errors = ErrorLog()
-    started = time.perf_counter()
     assert list(read_inputs([str(big)], Config().input, errors)) == []
-    assert time.perf_counter() - started < 1
+    assert str(big) not in opened
     msg = errors.errors[0].message
     assert "4,294,967,296 bytes" in msg and "over input.max_chars" in msg and "raise" in msg
 
 
+@pytest.mark.slow
 def test_50_mb_document_just_under_the_limit_is_cleaned(tmp_path: Path):
     limit = Config().input.max_chars
     text = ("word " * (limit // 5))[: limit - 1]
-    started = time.perf_counter()
     result = clean_records(
         [{"id": "big", "text": text}, GOOD[0]], Config().replace(run={"workers": 1, "quiet": True})
     )
-    elapsed = time.perf_counter() - started
     assert [d["id"] for d in result.documents] == ["big", "good1"]
     assert result.documents[0]["dedup"]["chars_in"] == limit - 1
     assert result.report["errors"]["count"] == 0
-    assert elapsed < 60  # ~8 s on a loaded 2-core machine; a minute means a regression
 
 
-def test_one_million_short_lines(tmp_path: Path):
-    text = "\n".join(["Short line."] * 1_000_000)
-    started = time.perf_counter()
+@pytest.mark.slow
+def test_one_million_short_lines_cost_one_rule_check_each(monkeypatch: pytest.MonkeyPatch):
+    import dedup.boilerplate.classify as classify
+
+    calls = 0
+    real_rule = classify.line_rule
+
+    def counting_rule(*args, **kwargs):  # type: ignore[no-untyped-def]
+        nonlocal calls
+        calls += 1
+        return real_rule(*args, **kwargs)
+
+    monkeypatch.setattr(classify, "line_rule", counting_rule)
+    n = 1_000_000
+    text = "\n".join(["Short line."] * n)
     result = clean_records(
         [{"id": "lines", "text": text}, GOOD[0]],
         Config().replace(run={"workers": 1, "quiet": True}),
     )
-    elapsed = time.perf_counter() - started
     assert [d["id"] for d in result.documents] == ["lines", "good1"]
     assert result.documents[0]["text"] == text
-    assert elapsed < 60  # ~10 s on a loaded 2-core machine
+    # Linear work in the line rules: no line is checked twice (+1 for good1).
+    assert n <= calls <= n + 1
 
 
 def test_utf16_text_file_with_bom_is_text_not_binary(tmp_path: Path):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import time
 from pathlib import Path
 
 import pytest
@@ -50,30 +51,48 @@ def _outputs(outdir: Path) -> dict[str, bytes]:
     }
 
 
-def test_one_worker_two_workers_and_ray_give_identical_bytes(tmp_path: Path, monkeypatch):
-    corpus = _corpus(tmp_path)
-    # Force the process pool even for small stages.
+def _run(tmp_path: Path, corpus: Path, name: str, run: dict[str, object]) -> dict[str, bytes]:
+    out = tmp_path / name
+    clean([str(corpus), str(SEEDS)], str(out), Config().replace(run={"quiet": True, **run}))
+    return _outputs(out)
+
+
+@pytest.fixture
+def pooled(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Force the process pool even for small stages."""
     monkeypatch.setattr("dedup.engines.local._MIN_PARALLEL_ITEMS", 1)
-    results = {}
-    for name, run in {
-        "w1": {"workers": 1, "quiet": True},
-        "w2": {"workers": 2, "quiet": True},
-        "ray": {"workers": 2, "quiet": True, "engine": "ray"},
-    }.items():
-        out = tmp_path / name
-        clean([str(corpus), str(SEEDS)], str(out), Config().replace(run=run))
-        results[name] = _outputs(out)
-    assert results["w1"]["documents.jsonl"].count(b"\n") > 50
-    assert results["w1"]["clusters.jsonl"].count(b"\n") > 5
-    assert results["w1"] == results["w2"]
-    assert results["w1"] == results["ray"]
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_workers_do_not_change_the_report_counts(tmp_path: Path, workers: int):
+@pytest.mark.usefixtures("pooled")
+def test_one_worker_and_two_workers_give_identical_bytes(tmp_path: Path):
     corpus = _corpus(tmp_path)
-    r = clean([str(corpus)], None, Config().replace(run={"workers": workers, "quiet": True}))
-    assert r.report["documents"]["in"] == 120
+    w1 = _run(tmp_path, corpus, "w1", {"workers": 1})
+    assert w1["documents.jsonl"].count(b"\n") > 50
+    assert w1["clusters.jsonl"].count(b"\n") > 5
+    assert w1 == _run(tmp_path, corpus, "w2", {"workers": 2})
+
+
+@pytest.mark.usefixtures("pooled")
+def test_ray_gives_the_local_engines_bytes(tmp_path: Path):
+    pytest.importorskip("ray", reason="Ray is optional (pip install 'dedup[ray]')")
+    corpus = _corpus(tmp_path)
+    w1 = _run(tmp_path, corpus, "w1", {"workers": 1})
+    assert w1 == _run(tmp_path, corpus, "ray", {"workers": 2, "engine": "ray"})
+
+
+@pytest.mark.usefixtures("pooled")
+def test_workers_change_only_the_runtime_part_of_the_report(tmp_path: Path):
+    corpus = _corpus(tmp_path)
+    reports = [
+        clean([str(corpus)], None, Config().replace(run={"workers": w, "quiet": True})).report
+        for w in (1, 2)
+    ]
+    assert reports[0]["documents"]["in"] == 120
+    assert reports[0]["documents"]["dropped_duplicate"] > 0
+    assert [r["runtime"]["workers"] for r in reports] == [1, 2]
+    for r in reports:
+        del r["runtime"]
+    assert reports[0] == reports[1]
 
 
 def test_chunk_size_does_not_change_the_output(tmp_path: Path):
@@ -92,11 +111,33 @@ def test_chunk_size_does_not_change_the_output(tmp_path: Path):
     assert outs[7] == outs[1000]
 
 
+def _proc_mb(path: str, field: str) -> float:
+    """A kB field of a /proc file (VmRSS of /proc/self/status, MemTotal of /proc/meminfo)."""
+    for line in Path(path).read_text().splitlines():
+        if line.startswith(f"{field}:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError(f"no {field} in {path}")
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads Linux /proc")
 def test_report_has_per_stage_time_and_memory(tmp_path: Path):
+    rss_before = _proc_mb("/proc/self/status", "VmRSS")
+    t0 = time.perf_counter()
     r = clean([str(SEEDS)], None, Config().replace(run={"workers": 1, "quiet": True}))
+    wall = time.perf_counter() - t0
     runtime = r.report["runtime"]
-    assert set(runtime["timings_s"]) == set(runtime["peak_rss_mb"])
+    stages = list(runtime["timings_s"])
+    assert stages == list(runtime["peak_rss_mb"])
     assert {"read_extract", "boilerplate_sign", "document_dedup", "passage_dedup", "write"} <= set(
-        runtime["timings_s"]
+        stages
     )
-    assert all(v > 0 for v in runtime["peak_rss_mb"].values())
+    # Stages run one after another inside the call.
+    assert all(t >= 0 for t in runtime["timings_s"].values())
+    assert sum(runtime["timings_s"].values()) <= wall
+    # A peak so far never falls, and is in MB: at least what this process held
+    # before the run (KiB read as bytes would be below it), at most the machine's
+    # memory (bytes read as KiB would be far above it).
+    peaks = [runtime["peak_rss_mb"][s] for s in stages]
+    assert peaks == sorted(peaks)
+    assert rss_before - 0.1 <= peaks[0]
+    assert peaks[-1] <= _proc_mb("/proc/meminfo", "MemTotal")

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import itertools
 import json
-from collections import defaultdict
-
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from dedup import Config, clean_records
-from dedup.rewrite import delete_spans, merge_spans, squash
+from tests.test_properties import check_accounting, check_one_survivor
 
 SENTENCES = [
     "The committee approved the new budget for the coming year after a long debate.",
@@ -26,68 +21,27 @@ SENTENCES = [
 
 CONFIG = Config().replace(run={"workers": 1}, boilerplate={"template_min_pages": 2})
 
-documents = st.lists(
-    st.lists(st.sampled_from(SENTENCES), min_size=0, max_size=8).map(lambda xs: "\n".join(xs)),
-    min_size=1,
-    max_size=6,
-)
+
+def as_records(texts: list[str]) -> list[dict[str, str]]:
+    """Ids d0, d1, ... as tests/test_properties.py's checkers expect."""
+    return [{"id": f"d{i}", "text": t} for i, t in enumerate(texts)]
 
 
 def check_invariants(texts: list[str], result) -> None:
-    originals = {str(i): t for i, t in enumerate(texts)}
-    by_doc = defaultdict(list)
-    for r in result.removed:
-        assert originals[r["doc_id"]][r["start"] : r["end"]] == r["text"]
-        by_doc[r["doc_id"]].append(r)
-    out = {d["id"]: d for d in result.documents}
-    for doc_id, original in originals.items():
-        removals = by_doc[doc_id]
-        if doc_id not in out:
-            # A dropped duplicate document is one record covering it all.
-            assert len(removals) == 1
-            assert removals[0]["kind"] == "duplicate_document"
-            assert (removals[0]["start"], removals[0]["end"]) == (0, len(original))
-            continue
-        spans = [(r["start"], r["end"]) for r in removals]
-        assert len(merge_spans(spans)) == len(spans) or _touching(spans), "overlapping removals"
-        assert squash(delete_spans(original, spans)) == squash(out[doc_id]["text"])
-    for c in result.clusters:
-        canon = c["canonical"]
-        keys = [(m["doc_id"], m["start"], m["end"]) for m in c["members"]]
-        assert (canon["doc_id"], canon["start"], canon["end"]) in keys
-        assert len(set(keys)) == len(keys) >= 2
-        if c["level"] == "document":
-            assert canon["doc_id"] in out
-            assert sum(1 for k in keys if k[0] in out) == 1
-        else:
-            kept_text = originals[canon["doc_id"]][canon["start"] : canon["end"]]
-            assert squash(kept_text) in squash(out[canon["doc_id"]]["text"])
-    for r in result.removed:
-        if r["kind"] != "boilerplate":
-            assert r["kept"] is not None and r["kept"]["doc_id"] in out
-
-
-def _touching(spans):
-    s = sorted(spans)
-    return all(b <= c for (_, b), (c, _) in itertools.pairwise(s))
-
-
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(documents)
-def test_accounting_and_one_survivor_per_cluster(texts):
-    records = [{"id": str(i), "text": t} for i, t in enumerate(texts)]
-    result = clean_records(records, CONFIG)
-    check_invariants(texts, result)
+    # The whole-pipeline property test over random corpora and configs lives in
+    # tests/test_properties.py; these examples reuse its checkers.
+    check_accounting(texts, result)
+    check_one_survivor(texts, result)
 
 
 def test_identical_documents_collapse_to_the_first():
     body = "\n".join(SENTENCES[:5])
     texts = [body, "Something else entirely, with enough words to be a real document.", body]
-    result = clean_records([{"id": str(i), "text": t} for i, t in enumerate(texts)], CONFIG)
+    result = clean_records(as_records(texts), CONFIG)
     check_invariants(texts, result)
-    assert [d["id"] for d in result.documents] == ["0", "1"]
+    assert [d["id"] for d in result.documents] == ["d0", "d1"]
     drop = [r for r in result.removed if r["kind"] == "duplicate_document"]
-    assert drop[0]["doc_id"] == "2" and drop[0]["kept"]["doc_id"] == "0"
+    assert drop[0]["doc_id"] == "d2" and drop[0]["kept"]["doc_id"] == "d0"
     assert drop[0]["reason"] == "exact_duplicate"
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.text import normalise, paragraph_spans, sentence_spans, window_spans, word_count
+from dedup.text import paragraph_spans, sentence_spans, window_spans, word_count
 
 # (language, text, expected sentences). Several come verbatim from the seed page
 # seeds/004 (an AP listing page about Azerbaijan); the rest cover one hazard each.
@@ -379,7 +379,7 @@ def test_window_rejects_unordered_sentences() -> None:
         window_spans([(5, 9), (0, 3)], 2)
 
 
-# ------------------------------------------------------------ words, normalise
+# ------------------------------------------------------------------------ words
 def test_word_count() -> None:
     assert word_count("He said.") == 2
     assert word_count("The international community also urged calm.") == 6
@@ -389,20 +389,6 @@ def test_word_count() -> None:
     assert word_count("我们今天去公园。") == 1
     assert word_count("我们今天去公园。", cjk_chars=True) == 7
     assert word_count("今日はABCです", cjk_chars=True) == 6  # 5 kana/kanji + "ABC"
-
-
-def test_normalise_unifies_what_a_reader_sees_as_equal() -> None:
-    a = "The ex-Soviet countries said “no” — twice.\u00a0 "
-    b = 'the ex\u2010soviet  countries said "no" \u2013 twice.'
-    assert normalise(a) == normalise(b) == 'the ex-soviet countries said "no" - twice.'
-    assert normalise("Azerbaijan’s") == normalise("Azerbaijan's") == "azerbaijan's"
-    assert normalise("soft\u00adhyphen and zero\u200bwidth") == "softhyphen and zerowidth"
-    assert normalise("ＦＵＬＬ width") == "full width"
-    assert normalise(" \n\t ") == ""
-
-
-def test_normalise_keeps_different_words_apart() -> None:
-    assert normalise("The two countries") != normalise("The ex-Soviet countries")
 
 
 # ------------------------------------------------------------------- speed
