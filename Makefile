@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test sysdeps lint typecheck pytest wheel-check lowest fuzz clean-venv
+.PHONY: demo test sysdeps lint typecheck pytest quick wheel-check lowest fuzz clean-venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ typecheck: $(STAMP)
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest
+
+# While iterating: everything but the tests marked slow (make test runs them all).
+quick: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
 
 # A wheel built from the tracked files, installed into a fresh venv outside the
 # tree, runs `dedup clean seeds/` from another directory (about a minute).
