@@ -72,6 +72,7 @@ def test_one_worker_and_two_workers_give_identical_bytes(tmp_path: Path):
     assert w1 == _run(tmp_path, corpus, "w2", {"workers": 2})
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("pooled")
 def test_ray_gives_the_local_engines_bytes(tmp_path: Path):
     pytest.importorskip("ray", reason="Ray is optional (pip install 'dedup[ray]')")
