@@ -29,10 +29,11 @@ from dedup.engines import Engine, make_engine
 from dedup.index import Index, IndexParams, open_index
 from dedup.io.outdir import REPORT, WORK_DIR, FileSink, StreamSink, run_marker
 from dedup.io.readers import ErrorLog, iter_records, read_inputs
-from dedup.io.spool import Spool, SpoolTexts
+from dedup.io.spool import Spool
 from dedup.io.writers import write_json
 from dedup.pipeline import CleanResult, run_pipeline
 from dedup.report import write_report_html
+from dedup.report_texts import SpoolPageTexts
 
 log = logging.getLogger(__name__)
 
@@ -163,7 +164,7 @@ def clean(
                     defer_index_update=True,
                 )
             write_json(target / REPORT, result.report)
-            write_report_html(target, SpoolTexts(work))
+            write_report_html(target, SpoolPageTexts(work))
             if result.commit_index is not None:
                 _commit_index(result, target, work)
             shutil.rmtree(work, ignore_errors=True)
