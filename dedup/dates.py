@@ -128,9 +128,6 @@ def _numeric(text: str, dayfirst: bool) -> datetime | None:
 
 
 def _utc(value: datetime) -> datetime | None:
-    if value.tzinfo is None:
-        return value.replace(tzinfo=timezone.utc)
-    try:
-        return value.astimezone(timezone.utc)
-    except OverflowError:  # year 1 or 9999 pushed out of range by its offset
-        return None
+    # ISO 8601 round-trips a datetime exactly; parse_date then applies the one
+    # rule for naive times (UTC) and for offsets that leave the representable range.
+    return parse_date(value.isoformat())

@@ -298,3 +298,55 @@ def test_item18_date_format_dayfirst_and_unparsable_count(tmp_path: Path, capsys
     )
     assert [d["id"] for d in monthfirst.iter_documents()] == ["later", "odd"]
     assert main(["clean", str(src), "-o", str(tmp_path / "x"), "--date-format", "DD/MM"]) == 2
+
+
+def test_item11_counts_survive_a_resumed_run(tmp_path: Path, monkeypatch):
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        "\n".join(
+            json.dumps(r)
+            for r in [
+                {"id": "e", "text": ""},
+                {"text": OTHER, "date": "03/12/2023"},
+                {"id": "t", "text": THIRD, "date": "2023-01-02"},
+            ]
+        )
+    )
+    want = clean(str(src), tmp_path / "whole", quiet()).report
+
+    def broken(*args, **kwargs):
+        raise OSError("disk full")
+
+    out = tmp_path / "out"
+    monkeypatch.setattr("dedup.api.write_report_html", broken)
+    with pytest.raises(OSError):
+        clean(str(src), out, quiet())
+    monkeypatch.undo()
+    got = clean(str(src), out, quiet().replace(run={"resume": True})).report
+    assert got["runtime"]["resumed_chunks"] > 0
+    assert (got["documents"], got["dates"]) == (want["documents"], want["dates"])
+    assert got["documents"]["empty"] == 1 and got["dates"]["unparsable"] == 1
+
+
+def test_item17_cli_reads_gzipped_stdin(tmp_path: Path):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    data = gzip.compress(
+        "".join(
+            json.dumps(r) + "\n" for r in [{"id": "s", "text": OTHER}, {"id": "t", "text": THIRD}]
+        ).encode()
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "dedup", "clean", "-", "-o", "-", "--quiet", "--workers", "1"],
+        input=data,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == b""
+    assert [json.loads(x)["id"] for x in done.stdout.splitlines()] == ["s", "t"]
