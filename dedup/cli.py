@@ -213,8 +213,8 @@ def config_from_args(args: argparse.Namespace) -> Config:
 
     put("input", "text_field", args.text_field)
     put("input", "id_field", args.id_field)
-    put("input", "id_mode", args.id_mode)
-    put("input", "date_format", args.date_format)
+    put("input", "id_mode", getattr(args, "id_mode", None))
+    put("input", "date_format", getattr(args, "date_format", None))
     put("run", "workers", args.workers)
     put("run", "strict", args.strict)
     put("run", "quiet", args.quiet)
