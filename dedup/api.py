@@ -134,18 +134,29 @@ def clean(
             return run_pipeline(docs, config, engine, errors, paths, index=index)
         if str(outdir) == "-":
             target = Path(report_dir) if report_dir is not None else None
+            # With a report directory the spool lives there, so report.html is
+            # built from (and stores) the exact texts, as in OUTDIR mode.
+            work_dir = target / WORK_DIR if target is not None else None
             stream = stdout if stdout is not None else sys.stdout
             with contextlib.ExitStack() as stack:
                 if target is not None:
                     stack.enter_context(run_marker(target))
                 with StreamSink(stream, target) as sink:
                     result = run_pipeline(
-                        docs, config, engine, errors, paths, sink=sink, index=index
+                        docs,
+                        config,
+                        engine,
+                        errors,
+                        paths,
+                        sink=sink,
+                        work_dir=work_dir,
+                        index=index,
                     )
                 stream.flush()
-                if target is not None:
+                if target is not None and work_dir is not None:
                     write_json(target / REPORT, result.report)
-                    write_report_html(target)
+                    write_report_html(target, SpoolPageTexts(work_dir))
+                    shutil.rmtree(work_dir, ignore_errors=True)
             result.outdir, result.documents_streamed = target, True
             return result
         target = Path(outdir)

@@ -85,3 +85,19 @@ def test_item16_cluster_view_diffs_compared_text_and_explains_scores(tmp_path: P
     overview = tree.get_element_by_id("overview").text_content()
     chars_out = result.report["characters"]["out"]
     assert f"{chars_out:,}characters out" in overview.replace("\n", "")
+
+
+def test_item15_report_dir_of_a_stream_run_rebuilds_identically(tmp_path: Path):
+    import io
+
+    records = [
+        {"id": "a", "text": "Read more: Weather warning for the weekend\n\n" + STORY},
+        {"id": "b", "text": STORY + "\n\n\nRead also: Mayor opens the new bridge"},
+    ]
+    stdin = io.BytesIO("".join(json.dumps(r) + "\n" for r in records).encode())
+    report_dir = tmp_path / "run"
+    clean("-", "-", CONFIG, stdin=stdin, stdout=io.StringIO(), report_dir=report_dir)
+    first = (report_dir / "report.html").read_text(encoding="utf-8")
+    assert not (report_dir / ".dedup-work").exists()
+    assert main(["report", str(report_dir)]) == 0
+    assert (report_dir / "report.html").read_text(encoding="utf-8") == first
