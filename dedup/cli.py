@@ -32,7 +32,8 @@ def _common(p: argparse.ArgumentParser) -> None:
         "inputs",
         nargs="+",
         metavar="INPUT",
-        help="directories, .txt/.html/.jsonl[.gz]/.parquet files, or - for JSONL on stdin",
+        help="directories, .txt/.md/.html/.jsonl/.json/.parquet files (gzipped or not), "
+        "or - for JSONL on stdin",
     )
     p.add_argument(
         "-o",
