@@ -88,6 +88,33 @@ def test_item01_parquet_timestamp_date(tmp_path: Path):
     assert result.report["dates"]["unparsable"] == 0
 
 
+def test_item01_more_arrow_types_serialise(tmp_path: Path):
+    table = pa.table(
+        {
+            "id": ["a"],
+            "text": [OTHER],
+            "dur": pa.array([dt.timedelta(seconds=90)], pa.duration("s")),
+            "tm": pa.array([dt.time(8, 30)], pa.time64("us")),
+            "mp": pa.array([[("k", 1)]], pa.map_(pa.string(), pa.int64())),
+            "dc": pa.array(["x"]).dictionary_encode(),
+            "fb": pa.array([b"ab"], pa.binary(2)),
+            "date": pa.array([1_672_628_645_123_456_789], pa.timestamp("ns", tz="Europe/Paris")),
+        }
+    )
+    pq.write_table(table, tmp_path / "x.parquet")
+    result = clean(tmp_path / "x.parquet", tmp_path / "out", quiet())
+    (doc,) = result.iter_documents()
+    assert (doc["dur"], doc["tm"], doc["mp"], doc["dc"], doc["fb"]) == (
+        "PT90S",
+        "08:30:00",
+        [["k", 1]],
+        "x",
+        "YWI=",
+    )
+    assert doc["date"].startswith("2023-01-02T04:04:05.123456")
+    assert result.report["dates"]["read"] == 1
+
+
 def test_item01_api_records_with_python_values_serialise(tmp_path: Path):
     records = [
         {"id": 1, "text": OTHER, "at": dt.datetime(2022, 3, 4), "raw": b"hi", "n": Decimal("3")}
