@@ -18,6 +18,7 @@ import logging
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -130,8 +131,9 @@ def clean(
     errors = ErrorLog(strict=config.run.strict, on_error=on_error)
     with _resources(config, quiet=config.run.quiet) as (engine, index):
         docs = read_inputs(paths, config.input, errors, stdin=stdin)
+        run = partial(run_pipeline, docs, config, engine, errors, paths, index=index)
         if outdir is None:
-            return run_pipeline(docs, config, engine, errors, paths, index=index)
+            return run()
         if str(outdir) == "-":
             target = Path(report_dir) if report_dir is not None else None
             # With a report directory the spool lives there, so report.html is
@@ -142,16 +144,7 @@ def clean(
                 if target is not None:
                     stack.enter_context(run_marker(target))
                 with StreamSink(stream, target) as sink:
-                    result = run_pipeline(
-                        docs,
-                        config,
-                        engine,
-                        errors,
-                        paths,
-                        sink=sink,
-                        work_dir=work_dir,
-                        index=index,
-                    )
+                    result = run(sink=sink, work_dir=work_dir)
                 stream.flush()
                 if target is not None and work_dir is not None:
                     write_json(target / REPORT, result.report)
@@ -163,17 +156,7 @@ def clean(
         work = target / WORK_DIR
         with run_marker(target):
             with FileSink(target) as sink:
-                result = run_pipeline(
-                    docs,
-                    config,
-                    engine,
-                    errors,
-                    paths,
-                    sink=sink,
-                    work_dir=work,
-                    index=index,
-                    defer_index_update=True,
-                )
+                result = run(sink=sink, work_dir=work, defer_index_update=True)
             write_json(target / REPORT, result.report)
             write_report_html(target, SpoolPageTexts(work))
             if result.commit_index is not None:

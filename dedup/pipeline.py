@@ -59,9 +59,8 @@ from dedup.decisions import (
 from dedup.documents import Document, Removal, SpanRef
 from dedup.engines.base import Engine
 from dedup.index import Index, IndexEntry
-from dedup.io.outdir import CLUSTERS, DOCUMENTS, REMOVED
 from dedup.io.readers import ErrorLog
-from dedup.io.results import iter_jsonl
+from dedup.io.results import CleanResult, ListSink
 from dedup.io.spool import RaggedView, Spool
 from dedup.lsh import candidate_pairs
 from dedup.memory import peak_rss_mb, release_free_memory
@@ -83,65 +82,6 @@ T = TypeVar("T")
 # A unit (document or passage index) as (doc_id, start, end), computed on demand:
 # a list of them for every passage of a large corpus would dominate memory.
 SpanOf = Callable[[int], tuple[str, int, int]]
-
-
-@dataclass
-class ListSink:
-    """Keeps every record in memory (the Python API's in-memory mode)."""
-
-    documents: list[dict[str, Any]] = field(default_factory=list)
-    removed: list[dict[str, Any]] = field(default_factory=list)
-    clusters: list[dict[str, Any]] = field(default_factory=list)
-
-    def document(self, record: dict[str, Any]) -> None:
-        self.documents.append(record)
-
-    def removal(self, record: dict[str, Any]) -> None:
-        self.removed.append(record)
-
-    def cluster(self, record: dict[str, Any]) -> None:
-        self.clusters.append(record)
-
-
-@dataclass
-class CleanResult:
-    """A run's records (the lists: only when kept in memory) and its report.
-
-    ``iter_documents()``, ``iter_removed()`` and ``iter_clusters()`` give the
-    records whichever way the run went: from memory, or read back one at a
-    time from ``outdir`` when they were written there (the lists are then
-    empty, so a large run never sits in memory). ``commit_index`` is set when
-    the caller asked to add the survivors to the index itself, after its
-    outputs are final; it returns how many entries it added.
-    """
-
-    documents: list[dict[str, Any]]
-    removed: list[dict[str, Any]]
-    clusters: list[dict[str, Any]]
-    report: dict[str, Any]
-    commit_index: Callable[[], int] | None = None
-    # Where the records were written (None: in memory); with -o - the documents
-    # went to a stream and only removed/clusters are in ``outdir`` (--report-dir).
-    outdir: Path | None = None
-    documents_streamed: bool = False
-
-    def iter_documents(self) -> Iterator[dict[str, Any]]:
-        if self.documents_streamed:
-            raise ValueError("the documents were streamed to stdout; they are not kept")
-        return self._records(self.documents, DOCUMENTS)
-
-    def iter_removed(self) -> Iterator[dict[str, Any]]:
-        return self._records(self.removed, REMOVED)
-
-    def iter_clusters(self) -> Iterator[dict[str, Any]]:
-        return self._records(self.clusters, CLUSTERS)
-
-    def _records(self, held: list[dict[str, Any]], name: str) -> Iterator[dict[str, Any]]:
-        if self.outdir is None:
-            if self.documents_streamed:
-                raise ValueError(f"{name} was not written (-o - without a report directory)")
-            return iter(held)
-        return iter_jsonl(self.outdir / name)
 
 
 # ----------------------------------------------------------------- bookkeeping

@@ -37,6 +37,11 @@ def quiet(**sections):
     return Config().replace(run={"workers": 1, "quiet": True}, **sections)
 
 
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records))
+    return path
+
+
 def lines(path: Path) -> list[dict]:
     return [json.loads(x) for x in path.read_text(encoding="utf-8").splitlines()]
 
@@ -278,16 +283,13 @@ def test_item17_bad_json_and_gzip_bomb_are_reported_with_the_file(tmp_path: Path
 
 
 def test_item18_date_format_dayfirst_and_unparsable_count(tmp_path: Path, capsys):
-    src = tmp_path / "in.jsonl"
-    src.write_text(
-        "\n".join(
-            json.dumps(r)
-            for r in [
-                {"id": "later", "text": STORY, "date": "03/12/2023"},  # 3 December
-                {"id": "sooner", "text": STORY, "date": "04/06/2023"},  # 4 June
-                {"id": "odd", "text": OTHER, "date": "sometime in spring"},
-            ]
-        )
+    src = write_jsonl(
+        tmp_path / "in.jsonl",
+        [
+            {"id": "later", "text": STORY, "date": "03/12/2023"},  # 3 December
+            {"id": "sooner", "text": STORY, "date": "04/06/2023"},  # 4 June
+            {"id": "odd", "text": OTHER, "date": "sometime in spring"},
+        ],
     )
     auto = clean(str(src), tmp_path / "auto", quiet(canonical={"policy": "earliest"}))
     assert auto.report["dates"]["unparsable"] == 3  # both slash dates are ambiguous
@@ -328,16 +330,13 @@ def test_item18_date_format_dayfirst_and_unparsable_count(tmp_path: Path, capsys
 
 
 def test_item11_counts_survive_a_resumed_run(tmp_path: Path, monkeypatch):
-    src = tmp_path / "in.jsonl"
-    src.write_text(
-        "\n".join(
-            json.dumps(r)
-            for r in [
-                {"id": "e", "text": ""},
-                {"text": OTHER, "date": "03/12/2023"},
-                {"id": "t", "text": THIRD, "date": "2023-01-02"},
-            ]
-        )
+    src = write_jsonl(
+        tmp_path / "in.jsonl",
+        [
+            {"id": "e", "text": ""},
+            {"text": OTHER, "date": "03/12/2023"},
+            {"id": "t", "text": THIRD, "date": "2023-01-02"},
+        ],
     )
     want = clean(str(src), tmp_path / "whole", quiet()).report
 
