@@ -6,10 +6,16 @@ Public API::
     result = clean(["corpus/"], "out/", Config())
 """
 
+import logging
 from typing import TYPE_CHECKING
 
 from dedup.lazy import lazy_exports
 from dedup.version import __version__
+
+# A library prints nothing of its own accord: without this, Python's "last
+# resort" handler would print our warnings (bad records) to stderr for every
+# application that has not configured logging.
+logging.getLogger("dedup").addHandler(logging.NullHandler())
 
 # Lazy: ``from dedup import Config`` should not import numba, numpy, pyarrow and
 # trafilatura (1.6 s here) just to read a config.

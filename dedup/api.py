@@ -4,6 +4,11 @@
 >>> result = clean_records([{"id": "a", "text": "Read more: elsewhere\\nA real line."}])
 >>> result.documents[0]["text"]
 'A real line.'
+
+As a library dedup prints nothing: bad records and notices go to the
+``dedup`` logger (and to ``on_error``), which has a NullHandler until the
+application configures logging; progress bars appear only with
+``run.quiet = False`` on a terminal.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import logging
 import shutil
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -24,12 +30,39 @@ from dedup.engines import Engine, make_engine
 from dedup.index import Index, IndexParams, open_index
 from dedup.io.outdir import REPORT, WORK_DIR, FileSink, StreamSink, run_marker
 from dedup.io.readers import ErrorLog, iter_records, read_inputs
-from dedup.io.spool import Spool, SpoolTexts
+from dedup.io.spool import Spool
 from dedup.io.writers import write_json
 from dedup.pipeline import CleanResult, run_pipeline
 from dedup.report import write_report_html
+from dedup.report_texts import SpoolPageTexts
 
 log = logging.getLogger(__name__)
+
+# One input, or many: what clean() and strip() accept as ``inputs``.
+Inputs = str | Path | Sequence[str | Path]
+
+
+def input_list(inputs: Inputs) -> list[str]:
+    """``inputs`` as a list of paths (or ``-``); a lone str or Path is one input.
+
+    >>> input_list("corpus.jsonl"), input_list(Path("a")), input_list(["a", Path("b")])
+    (['corpus.jsonl'], ['a'], ['a', 'b'])
+    >>> input_list(b"corpus.jsonl")
+    Traceback (most recent call last):
+    ...
+    TypeError: inputs must be a path (str or pathlib.Path) or a list of paths, got bytes
+    """
+    if isinstance(inputs, (str, Path)):
+        return [str(inputs)]
+    if isinstance(inputs, Sequence) and not isinstance(inputs, (bytes, bytearray)):
+        bad = [type(i).__name__ for i in inputs if not isinstance(i, (str, Path))]
+        if not bad:
+            return [str(i) for i in inputs]
+        raise TypeError(f"inputs must be paths (str or pathlib.Path); got a {bad[0]} in the list")
+    raise TypeError(
+        "inputs must be a path (str or pathlib.Path) or a list of paths, "
+        f"got {type(inputs).__name__}"
+    )
 
 
 @contextlib.contextmanager
@@ -61,7 +94,11 @@ def clean_records(
     config: Config | None = None,
     on_error: Callable[[InputError], None] | None = None,
 ) -> CleanResult:
-    """Clean in-memory records (dicts with ``text`` and ``id`` fields); nothing is written."""
+    """Clean in-memory records (dicts with ``text`` and ``id`` fields); nothing is written.
+
+    The result holds every record in memory (``result.documents``, or
+    ``result.iter_documents()`` as for :func:`clean`).
+    """
     config = config or Config()
     errors = ErrorLog(strict=config.run.strict, on_error=on_error)
     with _resources(config, quiet=True) as (engine, index):
@@ -70,7 +107,7 @@ def clean_records(
 
 
 def clean(
-    inputs: Sequence[str],
+    inputs: Inputs,
     outdir: str | Path | None,
     config: Config | None = None,
     *,
@@ -81,52 +118,51 @@ def clean(
 ) -> CleanResult:
     """Clean files, directories or ``-`` (JSONL on stdin) and write OUTDIR.
 
-    Records stream to OUTDIR's files (the returned result then holds only the
-    report); ``outdir="-"`` streams cleaned documents as JSONL to ``stdout``
-    and the other files to ``report_dir`` when given; ``outdir=None`` writes
-    nothing and returns every record in memory.
+    ``inputs`` is one path (str or Path) or a list of them. Records stream to
+    OUTDIR's files and are not held in memory: ``result.iter_documents()``,
+    ``iter_removed()`` and ``iter_clusters()`` read them back one at a time,
+    ``result.report`` is report.json. ``outdir="-"`` streams cleaned documents
+    as JSONL to ``stdout`` and the other files to ``report_dir`` when given;
+    ``outdir=None`` writes nothing and keeps every record in memory
+    (``result.documents`` ...).
     """
+    paths = input_list(inputs)
     config = config or Config()
     errors = ErrorLog(strict=config.run.strict, on_error=on_error)
     with _resources(config, quiet=config.run.quiet) as (engine, index):
-        docs = read_inputs(inputs, config.input, errors, stdin=stdin)
+        docs = read_inputs(paths, config.input, errors, stdin=stdin)
+        run = partial(run_pipeline, docs, config, engine, errors, paths, index=index)
         if outdir is None:
-            return run_pipeline(docs, config, engine, errors, inputs, index=index)
+            return run()
         if str(outdir) == "-":
             target = Path(report_dir) if report_dir is not None else None
+            # With a report directory the spool lives there, so report.html is
+            # built from (and stores) the exact texts, as in OUTDIR mode.
+            work_dir = target / WORK_DIR if target is not None else None
             stream = stdout if stdout is not None else sys.stdout
             with contextlib.ExitStack() as stack:
                 if target is not None:
                     stack.enter_context(run_marker(target))
                 with StreamSink(stream, target) as sink:
-                    result = run_pipeline(
-                        docs, config, engine, errors, inputs, sink=sink, index=index
-                    )
+                    result = run(sink=sink, work_dir=work_dir)
                 stream.flush()
-                if target is not None:
+                if target is not None and work_dir is not None:
                     write_json(target / REPORT, result.report)
-                    write_report_html(target)
+                    write_report_html(target, SpoolPageTexts(work_dir))
+                    shutil.rmtree(work_dir, ignore_errors=True)
+            result.outdir, result.documents_streamed = target, True
             return result
         target = Path(outdir)
         work = target / WORK_DIR
         with run_marker(target):
             with FileSink(target) as sink:
-                result = run_pipeline(
-                    docs,
-                    config,
-                    engine,
-                    errors,
-                    inputs,
-                    sink=sink,
-                    work_dir=work,
-                    index=index,
-                    defer_index_update=True,
-                )
+                result = run(sink=sink, work_dir=work, defer_index_update=True)
             write_json(target / REPORT, result.report)
-            write_report_html(target, SpoolTexts(work))
+            write_report_html(target, SpoolPageTexts(work))
             if result.commit_index is not None:
                 _commit_index(result, target, work)
             shutil.rmtree(work, ignore_errors=True)
+        result.outdir = target
         return result
 
 
@@ -159,7 +195,7 @@ class _Discard:
 
 
 def build_index(
-    inputs: Sequence[str],
+    inputs: Inputs,
     location: str,
     config: Config | None = None,
     *,
@@ -173,15 +209,16 @@ def build_index(
     Documents already in the index are deduplicated against it first, so
     building twice from the same input adds nothing new.
     """
+    paths = input_list(inputs)
     config = (config or Config()).replace(index={"against": location, "update": True, "name": name})
     errors = ErrorLog(strict=config.run.strict, on_error=on_error)
     with _resources(config, quiet=config.run.quiet) as (engine, index):
-        docs = read_inputs(inputs, config.input, errors, stdin=stdin)
-        return run_pipeline(docs, config, engine, errors, inputs, sink=_Discard(), index=index)
+        docs = read_inputs(paths, config.input, errors, stdin=stdin)
+        return run_pipeline(docs, config, engine, errors, paths, sink=_Discard(), index=index)
 
 
 def explain(
-    inputs: Sequence[str],
+    inputs: Inputs,
     config: Config | None = None,
     on_error: Callable[[InputError], None] | None = None,
 ) -> Iterator[tuple[str, str]]:
@@ -189,7 +226,7 @@ def explain(
     what `dedup strip --explain` prints. HTML is extracted first, as in a run."""
     config = config or Config()
     errors = ErrorLog(strict=config.run.strict, on_error=on_error)
-    for doc in read_inputs(inputs, config.input, errors):
+    for doc in read_inputs(input_list(inputs), config.input, errors):
         kept, failed = extract_chunk([doc], config.boilerplate, config.input.url_field)
         for _, message in failed:
             errors.add(doc.source, doc.line, message)
@@ -211,7 +248,7 @@ def strip_config(config: Config | None = None) -> Config:
 
 
 def strip(
-    inputs: Sequence[str],
+    inputs: Inputs,
     outdir: str | Path | None,
     config: Config | None = None,
     **kwargs: Any,

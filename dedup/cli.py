@@ -32,7 +32,8 @@ def _common(p: argparse.ArgumentParser) -> None:
         "inputs",
         nargs="+",
         metavar="INPUT",
-        help="directories, .txt/.html/.jsonl[.gz]/.parquet files, or - for JSONL on stdin",
+        help="directories, .txt/.md/.html/.jsonl/.json/.parquet files (gzipped or not), "
+        "or - for JSONL on stdin",
     )
     p.add_argument(
         "-o",
@@ -44,6 +45,18 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", metavar="TOML", help="a dedup.toml file (see README)")
     p.add_argument("--text-field", help="JSONL/Parquet field holding the text (default: text)")
     p.add_argument("--id-field", help="JSONL/Parquet field holding the document id (default: id)")
+    p.add_argument(
+        "--id-mode",
+        choices=["strict", "prefix-file", "generate"],
+        help="a repeated id: strict fails the run (default); prefix-file makes ids "
+        "'<file>:<id>'; generate ignores the id field and uses '<file>:<line>'",
+    )
+    p.add_argument(
+        "--date-format",
+        metavar="FORMAT",
+        help="how to read the date field: auto (default; ambiguous 03/12/2023 is unknown), "
+        "dayfirst, monthfirst, or a strptime pattern such as '%%d/%%m/%%Y'",
+    )
     p.add_argument(
         "--report-dir",
         metavar="DIR",
@@ -201,6 +214,8 @@ def config_from_args(args: argparse.Namespace) -> Config:
 
     put("input", "text_field", args.text_field)
     put("input", "id_field", args.id_field)
+    put("input", "id_mode", getattr(args, "id_mode", None))
+    put("input", "date_format", getattr(args, "date_format", None))
     put("run", "workers", args.workers)
     put("run", "strict", args.strict)
     put("run", "quiet", args.quiet)

@@ -40,6 +40,13 @@ class InputConfig:
     # Fields used by site-template learning and canonical policies when present.
     url_field: str = "url"
     date_field: str = "date"
+    # How date strings are read: "auto", "dayfirst", "monthfirst" or a strptime
+    # pattern (dedup/dates.py); unreadable dates are counted in report.json.
+    date_format: str = "auto"
+    # A second record with an id already seen: "strict" fails the run naming both
+    # places; "prefix-file" makes every id "<file>:<id>"; "generate" ignores the
+    # id field and uses "<file>:<line>" (dedup/io/ids.py).
+    id_mode: str = "strict"
     # Documents larger than this many characters are reported and skipped.
     max_chars: int = 50_000_000
 
@@ -304,6 +311,16 @@ class Config:
             "must be in (0, 1]",
         )
         need(self.input.max_chars > 0, "input.max_chars", "must be positive")
+        from dedup.dates import check_date_format
+        from dedup.io.ids import ID_MODES
+
+        bad_format = check_date_format(self.input.date_format)
+        need(bad_format is None, "input.date_format", bad_format or "")
+        need(
+            self.input.id_mode in ID_MODES,
+            "input.id_mode",
+            "must be one of " + ", ".join(ID_MODES),
+        )
         unknown = [r for r in bp.disabled_rules if r not in REASONS]
         need(
             not unknown,

@@ -60,6 +60,7 @@ from dedup.documents import Document, Removal, SpanRef
 from dedup.engines.base import Engine
 from dedup.index import Index, IndexEntry
 from dedup.io.readers import ErrorLog
+from dedup.io.results import CleanResult, ListSink
 from dedup.io.spool import RaggedView, Spool
 from dedup.lsh import candidate_pairs
 from dedup.memory import peak_rss_mb, release_free_memory
@@ -81,40 +82,6 @@ T = TypeVar("T")
 # A unit (document or passage index) as (doc_id, start, end), computed on demand:
 # a list of them for every passage of a large corpus would dominate memory.
 SpanOf = Callable[[int], tuple[str, int, int]]
-
-
-@dataclass
-class ListSink:
-    """Keeps every record in memory (the Python API's in-memory mode)."""
-
-    documents: list[dict[str, Any]] = field(default_factory=list)
-    removed: list[dict[str, Any]] = field(default_factory=list)
-    clusters: list[dict[str, Any]] = field(default_factory=list)
-
-    def document(self, record: dict[str, Any]) -> None:
-        self.documents.append(record)
-
-    def removal(self, record: dict[str, Any]) -> None:
-        self.removed.append(record)
-
-    def cluster(self, record: dict[str, Any]) -> None:
-        self.clusters.append(record)
-
-
-@dataclass
-class CleanResult:
-    """A run's records (when kept in memory) and its report.
-
-    ``commit_index`` is set when the caller asked to add the survivors to the
-    index itself, after its outputs are final; it returns how many entries it
-    added.
-    """
-
-    documents: list[dict[str, Any]]
-    removed: list[dict[str, Any]]
-    clusters: list[dict[str, Any]]
-    report: dict[str, Any]
-    commit_index: Callable[[], int] | None = None
 
 
 # ----------------------------------------------------------------- bookkeeping
@@ -177,6 +144,7 @@ def spool_stage(
         spool.chunk_sizes = [int(n) for n in manifest["chunk_sizes"]]
         for e in manifest["errors"]:
             errors.add(e["source"], e["line"], e["message"])
+        errors.replay_notices(manifest.get("notices", {}))
         return int(manifest["n_read"])
     spool.clear()
     chunk_docs = config.run.chunk_docs
@@ -205,6 +173,7 @@ def spool_stage(
             "n_read": n_read,
             "chunk_sizes": spool.chunk_sizes,
             "errors": [e.to_json() for e in errors.errors],
+            "notices": errors.notices_json(),
         }
     )
     return n_read
@@ -757,12 +726,19 @@ def _output_record(
 ) -> dict[str, Any]:
     text = apply_cuts(doc.text, [(r.start, r.end) for r in removals])
     record: dict[str, Any] = dict(doc.fields) if doc.fields else {}
-    if config.input.id_field not in record:
-        record = {config.input.id_field: doc.doc_id, **record}
+    id_field = config.input.id_field
+    input_id = record.get(id_field)
+    if input_id is None:
+        record = {id_field: doc.doc_id, **record}
+    elif str(input_id) != doc.doc_id:  # input.id_mode rewrote it (dedup/io/ids.py)
+        record[id_field] = doc.doc_id
     record[config.input.text_field] = text
     by_kind: Counter[str] = Counter()
     for r in removals:
         by_kind[r.kind] += r.end - r.start
+    # An input's own "dedup" value (e.g. an earlier run's object) is kept inside
+    # ours, so our object is always at "dedup" and nothing of the input is lost.
+    previous = record.pop("dedup", None) if "dedup" in record else _ABSENT
     record["dedup"] = {
         "cluster_id": cluster_id,
         "canonical": True,
@@ -774,7 +750,15 @@ def _output_record(
         "chars_in": len(doc.text),
         "chars_out": len(text),
     }
+    if input_id is not None and str(input_id) != doc.doc_id:
+        record["dedup"]["input_id"] = input_id
+    if previous is not _ABSENT:
+        record["dedup"]["previous"] = previous
     return record
+
+
+# Distinguishes an input "dedup": null (kept as null) from no "dedup" field.
+_ABSENT: Any = object()
 
 
 def write_stage(
@@ -964,6 +948,15 @@ def build_report(
             "out": tally.docs_out,
             "dropped_duplicate": decisions.n_dropped(),
             "bad_input_errors": len(errors.errors),
+            "empty": errors.notices.get("empty_documents", 0),
+            "generated_ids": errors.notices.get("generated_ids", 0),
+        },
+        "dates": {
+            "field": config.input.date_field,
+            "format": config.input.date_format,
+            "read": errors.notices.get("dates_read", 0),
+            "unparsable": errors.notices.get("unparsable_dates", 0),
+            "unparsable_examples": errors.examples.get("unparsable_dates", []),
         },
         "characters": {
             "in": tally.chars_in,

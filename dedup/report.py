@@ -21,11 +21,18 @@ documents' records are kept.
 Every string that comes from the corpus or from OUTDIR's files is escaped with
 :func:`html.escape`; nothing from the data goes into the script.
 
-When the original texts are not given (``dedup report OUTDIR`` rebuilds the
-page from the files alone), each shown document's original text is rebuilt
-from its output text plus its removed spans (exact text and offsets), see
-:func:`rebuild_original`. Removed spans then sit at their exact offsets, but
-the whitespace of the kept text around cuts may differ from the original.
+The run that writes the page also stores the exact texts it shows in
+``report-texts.gz`` (:mod:`dedup.report_texts`), so ``dedup report OUTDIR``
+rebuilds the same page. Only a document missing there (a larger
+``--max-documents``, an older run) has its original rebuilt from its output
+text plus its removed spans (exact text and offsets), see
+:func:`rebuild_original`: removed spans then sit at their exact offsets, but
+the whitespace of the kept text around cuts may differ, and the page says so.
+
+Members of a document cluster are shown as they were compared: with their
+boilerplate cut (for a dropped copy this needs the stored cuts; without them
+its original is shown, and said to be). Each keeper score is said in words
+(:mod:`dedup.report_scores`).
 """
 
 from __future__ import annotations
@@ -41,7 +48,6 @@ import logging
 import re
 import sys
 import zlib
-from collections import deque
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,8 +55,14 @@ from typing import Any
 
 from dedup.io.outdir import CLUSTERS, DOCUMENTS, REMOVED, REPORT, is_complete
 from dedup.io.writers import atomic_writer
+from dedup.report_rebuild import rebuild_original
+from dedup.report_scores import score_meaning
+from dedup.report_texts import PageText, Spans, as_page_texts, read_page_texts, write_page_texts
+from dedup.rewrite import apply_cuts, merge_spans
 
 logger = logging.getLogger(__name__)
+
+__all__ = ["ReportError", "build_report_html", "rebuild_original", "write_report_html"]
 
 REPORT_HTML = "report.html"
 #: Members of one cluster shown side by side; the rest are counted.
@@ -145,6 +157,8 @@ class _Docs:
     order: list[str] = field(default_factory=list)
     removals: dict[str, list[_Removal]] = field(default_factory=dict)
     originals: dict[str, str | None] = field(default_factory=dict)
+    # Boilerplate cut before comparison, per document (None or absent: unknown).
+    boilerplate: dict[str, Spans | None] = field(default_factory=dict)
     rebuilt: set[str] = field(default_factory=set)
     more: bool = False
 
@@ -422,218 +436,6 @@ def _scan_outputs(
     return found
 
 
-# --------------------------------------------------------------------------- rebuild
-
-
-def _merged(removals: Sequence[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
-    """Sort removals and merge overlapping ones, joining their exact texts.
-
-    >>> _merged([(5, 8, "fgh"), (0, 2, "ab"), (7, 10, "hij")])
-    [(0, 2, 'ab'), (5, 10, 'fghij')]
-    """
-    out: list[tuple[int, int, str]] = []
-    for s, e, t in sorted(removals, key=lambda r: (r[0], r[1])):
-        if out and s < out[-1][1]:
-            ps, pe, pt = out[-1]
-            if e > pe:
-                out[-1] = (ps, e, pt + t[pe - s :])
-        else:
-            out.append((s, e, t))
-    return out
-
-
-def _cut_cost(out: str, q: int) -> float:
-    """How unlikely a cut is at position ``q`` of the output.
-
-    Cuts sit at the end of a whitespace run: a cut line kept the line break
-    before it, a cut sentence the space before it. Inside a word is least likely.
-
-    >>> [_cut_cost("a.\\nb c", q) for q in range(6)]
-    [0.0, 4.0, 1.0, 0.0, 1.0, 0.25]
-    """
-    if q <= 0 or q >= len(out):
-        return 0.0
-    before, after = out[q - 1].isspace(), out[q].isspace()
-    if before and not after:
-        return 0.0 if out[q - 1] == "\n" else 0.25
-    return 1.0 if before or after else 4.0
-
-
-#: Work budget (gaps x lost characters x window) for the exact search of cut points.
-_DP_BUDGET = 1_000_000
-
-
-def _cut_points(out: str, gaps: Sequence[int], slack: int, last_len: int) -> list[int] | None:
-    """End in the output of each kept stretch before a cut, chosen jointly (or None).
-
-    The rewrite lost ``slack`` characters, all whitespace, somewhere; stretch
-    ``j`` lost ``l_j`` of them (``0 <= l_j <= gaps[j]``). With ``c`` the
-    characters lost so far, the stretch ends at ``sum(gaps[:j+1]) - c``; a
-    dynamic programme over ``c`` picks the losses whose cut points are the
-    most plausible overall (:func:`_cut_cost`), so one odd spot cannot shift
-    the rest of the text. A sliding-window minimum makes it
-    O(len(gaps) * slack). Returns None when even that would be too big.
-
-    >>> _cut_points("Keep.\\n\\nA b.", [7], 2, 6)
-    [7]
-    >>> _cut_points("A.\\nB.\\nC.", [3, 4], 2, 3)
-    [3, 6]
-    """
-    if slack < 0 or not gaps:
-        return None if slack < 0 else []
-    if len(gaps) * (slack + 1) > _DP_BUDGET:
-        return None
-    inf = float("inf")
-    cost = [0.0] + [inf] * slack  # cost[c]: best cost with c characters lost so far
-    back: list[list[int]] = []
-    total = 0
-    for g in gaps:
-        total += g
-        new = [inf] * (slack + 1)
-        arg = [0] * (slack + 1)
-        # Candidates prev in [c - g, c], cheapest first; among equals the
-        # latest survives, i.e. this stretch loses as little as possible.
-        window: deque[int] = deque()
-        for c in range(slack + 1):
-            while window and cost[window[-1]] >= cost[c]:
-                window.pop()
-            window.append(c)
-            while window[0] < c - g:
-                window.popleft()
-            prev = window[0]
-            q = total - c
-            if cost[prev] < inf and 0 <= q <= len(out):
-                new[c] = cost[prev] + _cut_cost(out, q)
-                arg[c] = prev
-        back.append(arg)
-        cost = new
-    # The rest of the text lost the remainder: it must fit its own length.
-    finals = [c for c in range(slack + 1) if slack - c <= last_len and cost[c] < inf]
-    if not finals:
-        return None
-    c = min(finals, key=lambda k: (cost[k], k))
-    ends: list[int] = []
-    total = sum(gaps)
-    for g, arg in zip(reversed(gaps), reversed(back), strict=True):
-        ends.append(total - c)
-        total -= g
-        c = arg[c]
-    return ends[::-1]
-
-
-def _greedy_cut(out: str, p: int, target: int, slack: int) -> int:
-    """One cut point, for when the joint search is too big: the best within the slack."""
-    hi = min(target, len(out))
-    lo = max(p, target - slack)
-    return min(range(hi, lo - 1, -1), key=lambda q: _cut_cost(out, q), default=hi)
-
-
-def rebuild_original(
-    output: str, removals: Sequence[tuple[int, int, str]], length: int | None = None
-) -> str:
-    """Rebuild a document's original text from its output text and removed spans.
-
-    ``removals`` are ``(start, end, text)`` with offsets into the original;
-    ``length`` is the original's length when known (``dedup.chars_in``).
-    The removed texts land at their exact offsets. The kept text between them
-    is the output text, which differs from the original only in whitespace
-    around cuts (a cut line takes its line break, a cut inside a line leaves
-    one space): where a kept stretch came out shorter than the gap it must
-    fill, the cut is placed next to whitespace within the characters lost so
-    far, and the gap is padded with a line break or space. So the rebuilt
-    text has the original's length and offsets, but its whitespace near cuts
-    may differ from the original.
-
-    >>> rebuild_original("Title\\nBody.", [(6, 18, "Read more: x")])
-    'Title\\nRead more: x\\nBody.'
-    >>> rebuild_original("Keep this. Keep that.", [(11, 21, "Drop this.")], 32)
-    'Keep this. Drop this. Keep that.'
-    """
-    spans = _merged(removals)
-    gaps: list[int] = []
-    pos = 0
-    for s, e, _ in spans:
-        gaps.append(max(0, s - pos))
-        pos = max(pos, e)
-    last_len = None if length is None else max(0, length - pos)
-    # Whitespace lost by the rewrite, still to be accounted for.
-    slack = sum(gaps) + (last_len or 0) - len(output)
-    # Without the original length we do not know how much was lost: look a few
-    # characters back for a boundary, as the common losses are one or two characters.
-    slack = max(slack, 0 if last_len is not None else 8)
-    ends = None
-    if last_len is not None:
-        ends = _cut_points(output, gaps, slack, last_len)
-    if ends is None:
-        ends = []
-        p = 0
-        for gap in gaps:
-            q = _greedy_cut(output, p, p + gap, slack)
-            slack = max(0, slack - (gap - (q - p)))
-            ends.append(q)
-            p = q
-    parts: list[str] = []
-    p = 0
-    # The line break a whole-line cut took with it is most likely the same run
-    # ("\n" or "\n\n") that precedes that line; at the very start of the text,
-    # guess from how the output separates its lines.
-    doubled = output.count("\n\n") * 2 >= output.count("\n") > 0
-    lead = "\n\n" if doubled else "\n"
-    for (s, e, text), gap, q in zip(spans, gaps, ends, strict=True):
-        seg = output[p:q]
-        parts.append(_pad(seg, gap, lead if parts else ""))
-        lead = _lead_before("".join(parts[-3:])) or lead
-        parts.append(text[: e - s].ljust(e - s))
-        p = q
-    rest = output[p:]
-    if last_len is None and parts and rest and not rest[0].isspace():
-        # Unknown length: assume the usual loss, the whitespace the cut took.
-        last_len = len(rest) + (0 if parts[-1][-1:].isspace() else len(lead))
-    if last_len is not None:
-        rest = _pad(rest, last_len, lead if parts else "")
-    parts.append(rest)
-    return "".join(parts)
-
-
-def _lead_before(before: str) -> str:
-    """The whitespace to restore after a cut that follows ``before``.
-
-    A cut at the start of a line was a whole line: it took the line break
-    that ended it, most likely the same run as the one before it. A cut
-    inside a line took one space.
-
-    >>> _lead_before("A.\\n\\n"), _lead_before("A.\\n"), _lead_before("A. "), _lead_before("")
-    ('\\n\\n', '\\n', ' ', '')
-    """
-    if not before:
-        return ""
-    if before[-1] != "\n":
-        return " "
-    run = len(before) - len(before.rstrip("\n"))
-    return "\n" * min(run, 2)
-
-
-def _pad(seg: str, width: int, lead: str) -> str:
-    """Pad a kept stretch to ``width`` characters with the whitespace its cuts took.
-
-    ``lead`` goes first (unless the stretch already starts with whitespace),
-    the rest of the missing width at the end.
-
-    >>> _pad("Body.", 6, "\\n")
-    '\\nBody.'
-    >>> _pad("that.", 7, " ")
-    ' that. '
-    >>> _pad("B", 4, "\\n\\n")
-    '\\n\\nB\\n'
-    """
-    pad = width - len(seg)
-    if pad <= 0:
-        return seg[:width]
-    lead = "" if seg[:1].isspace() else lead[:pad]
-    ch = "\n" if lead.startswith("\n") else " "
-    return lead + seg + ch * (pad - len(lead))
-
-
 # --------------------------------------------------------------------------- rendering
 
 
@@ -789,6 +591,7 @@ def _overview(report: Mapping[str, Any], hist: _Histograms, palette: _Palette) -
         ("dropped as duplicates", docs.get("dropped_duplicate")),
         ("bad input records", docs.get("bad_input_errors")),
         ("characters in", chars.get("in")),
+        ("characters out", chars.get("out")),
         ("document clusters", clusters.get("document")),
         ("passage clusters", clusters.get("passage")),
     ]
@@ -949,27 +752,66 @@ def _diff_html(words: Sequence[str], spaces: Sequence[str], changed: set[int]) -
     return "".join(out)
 
 
-def _member_text(
-    m: _Member, originals: Mapping[str, str | None], removals: Mapping[str, list[_Removal]]
-) -> str | None:
-    orig = originals.get(m.doc_id)
+def _boilerplate_of(doc_id: str, docs: _Docs) -> Spans | None:
+    """The spans cut as boilerplate before ``doc_id`` was compared, if known: stored
+    by the run, else (a kept document) its boilerplate records in removed.jsonl."""
+    known = docs.boilerplate.get(doc_id)
+    if known is not None:
+        return known
+    rs = docs.removals.get(doc_id, [])
+    if any(r.kind == "duplicate_document" for r in rs):
+        return None  # a dropped copy's boilerplate is not in removed.jsonl
+    return tuple((r.start, r.end) for r in rs if r.kind == "boilerplate")
+
+
+def _member_texts(
+    shown: Sequence[_Member], level: str, docs: _Docs
+) -> tuple[list[str | None], bool]:
+    """What near-duplicate detection compared for each member, and whether it is that.
+
+    A document was compared after boilerplate removal; a passage is a span of
+    content. When one document's cuts are unknown (a dropped copy, without the
+    texts the run stores) every member is shown as in the original, so the
+    diff still compares like with like.
+    """
+    exact = level != "document" or all(_boilerplate_of(m.doc_id, docs) is not None for m in shown)
+    return [_member_text(m, level if exact else "original", docs) for m in shown], exact
+
+
+def _member_text(m: _Member, level: str, docs: _Docs) -> str | None:
+    orig = docs.originals.get(m.doc_id)
     if orig is not None and m.end <= len(orig):
-        return orig[m.start : m.end]
-    for r in removals.get(m.doc_id, []):
+        if level != "document":
+            return orig[m.start : m.end]
+        spans = _boilerplate_of(m.doc_id, docs)
+        inside = [
+            (max(s, m.start), min(e, m.end)) for s, e in spans or () if s < m.end and e > m.start
+        ]
+        cut = apply_cuts(
+            orig[m.start : m.end], [(s - m.start, e - m.start) for s, e in merge_spans(inside)]
+        )
+        return cut
+    for r in docs.removals.get(m.doc_id, []):
         if r.start == m.start and r.end == m.end:
             return r.text
     return None
 
 
 def _clusters_view(
-    clusters: Sequence[_Cluster], docs: _Docs, anchors: _Anchors, skipped: int, total: int
+    clusters: Sequence[_Cluster],
+    docs: _Docs,
+    anchors: _Anchors,
+    skipped: int,
+    total: int,
+    source_priority: Sequence[str] = (),
 ) -> str:
     parts = ['<section id="clusters"><h2>Clusters</h2>']
     parts.append(
         f"<p class=note>Showing {len(clusters):,} of {total:,} clusters "
         f"(a sample: the first in clusters.jsonl order whose documents fit the page; "
         f"{skipped:,} not shown). At most {MAX_MEMBERS_SHOWN} members per cluster are shown, "
-        f"side by side; words that differ from the kept copy are "
+        f"side by side, as they were compared: documents after boilerplate removal, "
+        f"passages as cut; words that differ from the kept copy are "
         f'<span class="dw">highlighted</span>.</p>'
     )
     budget = DIFF_WORD_BUDGET
@@ -979,7 +821,7 @@ def _clusters_view(
             canon_m = next((m for m in c.members if _same_span(m, c.canonical)), None)
             if canon_m is not None:
                 shown = [canon_m, *shown[: MAX_MEMBERS_SHOWN - 1]]
-        texts = [_member_text(m, docs.originals, docs.removals) for m in shown]
+        texts, as_compared = _member_texts(shown, c.level, docs)
         canon_idx = next((i for i, m in enumerate(shown) if _same_span(m, c.canonical)), None)
         if canon_idx is None:
             logger.warning("cluster %s: its canonical copy is not among its members", c.cluster_id)
@@ -1007,9 +849,16 @@ def _clusters_view(
             f"{len(c.members):,} members, similarity ≥ {_e(sim)}</h3>"
         )
         if c.canonical is not None:
+            meaning = score_meaning(c.policy, c.canonical.score, source_priority)
             parts.append(
-                f'<p class="why">Kept by policy <code>{_e(c.policy)}</code>, score '
-                f"{_e(_fmt_float(c.canonical.score))}: {_e(c.why)}</p>"
+                f'<p class="why">Kept by policy <code>{_e(c.policy)}</code>: {_e(meaning)} '
+                f"(score {_e(_fmt_float(c.canonical.score))}). {_e(c.why)}</p>"
+            )
+        if not as_compared:
+            parts.append(
+                '<p class="note">Shown as in the originals, boilerplate included: the '
+                "boilerplate cut from a dropped copy before comparison is not known to this "
+                "page (its run stored no texts for it).</p>"
             )
         if not diffed:
             parts.append(
@@ -1048,11 +897,13 @@ def _clusters_view(
                 if len(texts[i] or "") > MAX_MEMBER_CHARS
                 else ""
             )
+
             parts.append(
                 f'<div class="member{" canonical" if is_canon else ""}" '
                 f'data-canonical="{"true" if is_canon else "false"}">'
                 f'<div class="mhead">{badge} {head}<br><small>similarity to kept copy '
-                f"{_e(_fmt_float(m.similarity))} · score {_e(_fmt_float(m.score))}</small></div>"
+                f"{_e(_fmt_float(m.similarity))} · "
+                f"{_e(score_meaning(c.policy, m.score, source_priority))}</small></div>"
                 f'<div class="mtext">{body}</div>{more}</div>'
             )
         parts.append("</div>")
@@ -1345,7 +1196,7 @@ def _input_field(report: Mapping[str, Any], name: str, default: str) -> str:
 
 def build_report_html(
     outdir: Path,
-    originals: Mapping[str, str] | None = None,
+    originals: Mapping[str, str] | Mapping[str, PageText] | None = None,
     *,
     max_documents: int = 500,
     max_clusters: int = 500,
@@ -1363,6 +1214,15 @@ def build_report_html(
 
     Raises :class:`ReportError` when report.json cannot be read.
     """
+    return _build(outdir, originals, max_documents, max_clusters)[0]
+
+
+def _build(
+    outdir: Path,
+    originals: Mapping[str, str] | Mapping[str, PageText] | None,
+    max_documents: int,
+    max_clusters: int,
+) -> tuple[str, _Docs]:
     if max_documents < 0 or max_clusters < 0:
         raise ValueError("max_documents and max_clusters must be >= 0")
     outdir = Path(outdir)
@@ -1372,18 +1232,22 @@ def build_report_html(
         outdir / CLUSTERS, max_clusters, max_documents // 2 if max_documents > 1 else max_documents
     )
     docs = _scan_removed(outdir / REMOVED, cluster_docs, max_documents)
-    if originals is not None:
-        for d in docs.order:
-            docs.originals[d] = originals.get(d)
-            if d not in originals:
-                logger.warning("no original text given for %s", d)
-    else:
+    # The exact texts: given at clean time, else those the run stored for its page.
+    given = as_page_texts(originals) if originals is not None else read_page_texts(outdir)
+    for d in docs.order:
+        t = given.get(d)
+        if t is not None:
+            docs.originals[d], docs.boilerplate[d] = t.text, t.boilerplate
+        elif originals is not None:
+            docs.originals[d] = None
+            logger.warning("no original text given for %s", d)
+    if originals is None and len(docs.originals) < len(docs.order):
         dropped = {
             d: rs[0].text
             for d, rs in docs.removals.items()
-            if rs and rs[0].kind == "duplicate_document"
+            if rs and rs[0].kind == "duplicate_document" and d not in docs.originals
         }
-        wanted = {d for d in docs.order if d not in dropped}
+        wanted = {d for d in docs.order if d not in dropped and d not in docs.originals}
         outputs = _scan_outputs(
             outdir / DOCUMENTS,
             _input_field(report, "id_field", "id"),
@@ -1391,6 +1255,8 @@ def build_report_html(
             wanted,
         )
         for d in docs.order:
+            if d in docs.originals:
+                continue
             if d in dropped:
                 docs.originals[d] = dropped[d]
             elif d in outputs:
@@ -1429,25 +1295,39 @@ def build_report_html(
             '<a href="#documents">Documents</a></nav>',
             f'<p class="note">dedup {_e(report.get("dedup_version", "?"))}.{_e(rebuilt_note)}</p>',
             _overview(report, hist, palette),
-            _clusters_view(clusters, docs, anchors, skipped, hist.total),
+            _clusters_view(clusters, docs, anchors, skipped, hist.total, _source_priority(report)),
             _documents_view(docs, clusters, anchors, palette),
         ]
     )
-    return _page(f"dedup report: {outdir.name}", _CSS + palette.css(), body)
+    return _page(f"dedup report: {outdir.name}", _CSS + palette.css(), body), docs
+
+
+def _source_priority(report: Mapping[str, Any]) -> list[str]:
+    config = _map(_map(report.get("parameters")).get("config"))
+    return [str(s) for s in _list(_map(config.get("canonical")).get("source_priority"))]
 
 
 def write_report_html(
     outdir: Path,
-    originals: Mapping[str, str] | None = None,
+    originals: Mapping[str, str] | Mapping[str, PageText] | None = None,
     *,
     max_documents: int = 500,
     max_clusters: int = 500,
 ) -> Path:
-    """Write OUTDIR/report.html atomically and return its path."""
+    """Write OUTDIR/report.html atomically and return its path.
+
+    With ``originals`` (clean time) the texts the page shows are stored beside
+    it (``report-texts.gz``), so that a later rebuild gives the same page.
+    """
     outdir = Path(outdir)
-    page = build_report_html(
-        outdir, originals, max_documents=max_documents, max_clusters=max_clusters
-    )
+    page, docs = _build(outdir, originals, max_documents, max_clusters)
+    if originals is not None:
+        shown = {
+            d: PageText(t, docs.boilerplate.get(d))
+            for d, t in docs.originals.items()
+            if t is not None and d not in docs.rebuilt
+        }
+        write_page_texts(outdir, shown, docs.order)
     target = outdir / REPORT_HTML
     with atomic_writer(target) as fh:
         fh.write(page)

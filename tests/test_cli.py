@@ -29,6 +29,7 @@ def test_clean_writes_the_whole_contract_and_a_summary(tmp_path: Path):
         "clusters.jsonl",
         "documents.jsonl",
         "removed.jsonl",
+        "report-texts.gz",
         "report.html",
         "report.json",
     ]

@@ -173,7 +173,11 @@ def test_from_dedup_import_config_does_not_load_the_stack() -> None:
         "dedup",
         "dedup.boilerplate",
         "dedup.boilerplate.reasons",
+        "dedup.canonical",
         "dedup.config",
+        "dedup.dates",
+        "dedup.io",
+        "dedup.io.ids",
         "dedup.lazy",
         "dedup.version",
     }

@@ -1,5 +1,5 @@
-"""Readers for every input kind: directories, .txt, .html/.htm, .jsonl, .jsonl.gz,
-.parquet and ``-`` (JSONL on stdin).
+"""Readers for every input kind: directories, .txt/.md, .html/.htm, .jsonl, .json,
+.parquet, any of them gzipped, and ``-`` (JSONL on stdin, gzipped or not).
 
 Every reader yields :class:`~dedup.documents.Document` records in a stable
 order (directories are walked in sorted path order) and reports each bad
@@ -9,73 +9,42 @@ one bad record never loses the rest of the input.
 
 from __future__ import annotations
 
-import gzip
 import json
 import logging
 import sys
 import zlib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 import regex
 
 from dedup.config import InputConfig
+from dedup.dates import normalise_date
 from dedup.documents import Document, InputError
+from dedup.io.errors import DuplicateIdError, ErrorLog, InputFatalError
+from dedup.io.formats import (
+    INPUT_SUFFIXES,
+    TooLarge,
+    kind_of,
+    maybe_gunzip,
+    open_stream,
+    read_bytes,
+)
+from dedup.io.ids import IdRegistry
+from dedup.io.writers import json_safe
 
 log = logging.getLogger(__name__)
 
-TEXT_SUFFIXES = (".txt",)
-HTML_SUFFIXES = (".html", ".htm")
-JSONL_SUFFIXES = (".jsonl", ".jsonl.gz")
-PARQUET_SUFFIXES = (".parquet",)
-ALL_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES + PARQUET_SUFFIXES
+# ErrorLog and the fatal errors live in dedup.io.errors; they are imported from here too.
+__all__ = ["DuplicateIdError", "ErrorLog", "InputFatalError", "iter_records", "read_inputs"]
+
+ALL_SUFFIXES = INPUT_SUFFIXES
 
 # Linear by construction: one bounded character class, no nesting.
 _META_CHARSET = regex.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_\-:.]{1,40})""", regex.I)
-
-
-class InputFatalError(RuntimeError):
-    """A bad input record under ``--strict``; carries the :class:`InputError`."""
-
-    def __init__(self, error: InputError) -> None:
-        super().__init__(f"{error} (strict mode: fix the input or run without --strict)")
-        self.error = error
-
-
-@dataclass
-class ErrorLog:
-    """Collects bad-input reports; under ``strict`` the first one is fatal."""
-
-    strict: bool = False
-    on_error: Callable[[InputError], None] | None = None
-    errors: list[InputError] = field(default_factory=list)
-
-    def add(self, source: str, line: int | None, message: str) -> None:
-        err = InputError(source=source, line=line, message=message)
-        self.errors.append(err)
-        log.warning("%s", err)
-        if self.on_error is not None:
-            self.on_error(err)
-        if self.strict:
-            raise InputFatalError(err)
-
-
-def suffix_of(path: Path) -> str:
-    """The input kind of a path, double suffixes included.
-
-    >>> suffix_of(Path("a/b.JSONL.gz"))
-    '.jsonl.gz'
-    >>> suffix_of(Path("x.txt"))
-    '.txt'
-    """
-    name = path.name.lower()
-    for suffix in sorted(ALL_SUFFIXES, key=len, reverse=True):
-        if name.endswith(suffix):
-            return suffix
-    return path.suffix.lower()
 
 
 def site_of_url(url: Any) -> str | None:
@@ -99,13 +68,24 @@ def site_of_url(url: Any) -> str | None:
 
 @dataclass
 class _Counter:
-    """Gives each document its input-order position."""
+    """Gives each document its input-order position, and its id (``input.id_mode``)."""
 
+    ids: IdRegistry = field(default_factory=IdRegistry)
     next_order: int = 0
 
     def take(self) -> int:
         self.next_order += 1
         return self.next_order - 1
+
+
+def _unique(docs: Iterable[Document], counter: _Counter) -> Iterator[Document]:
+    """``docs``, failing at the first id seen twice (see :mod:`dedup.io.ids`)."""
+    for doc in docs:
+        before = counter.ids.first_seen(doc.doc_id, doc.source, doc.line)
+        if before is not None:
+            message = counter.ids.duplicate_message(doc.doc_id, before)
+            raise DuplicateIdError(InputError(doc.source, doc.line, message))
+        yield doc
 
 
 def read_inputs(
@@ -116,23 +96,13 @@ def read_inputs(
 ) -> Iterator[Document]:
     """Yield documents from every input in order; report bad records to ``errors``.
 
-    Document ids must be unique across the run: a repeated id is reported and
-    the later record skipped, because every output record is addressed by id.
+    Document ids must be unique across the run, because every output record is
+    addressed by id: a repeated id raises :class:`DuplicateIdError` unless
+    ``config.id_mode`` makes ids unique (:mod:`dedup.io.ids`).
     """
-    counter = _Counter()
-    seen: set[str] = set()
+    counter = _Counter(IdRegistry(config.id_mode))
     for item in inputs:
-        for doc in _read_one(item, config, errors, counter, stdin):
-            if doc.doc_id in seen:
-                errors.add(
-                    doc.source,
-                    doc.line,
-                    f"duplicate document id {doc.doc_id!r}; ids must be unique "
-                    f"(set --id-field to a unique field, or fix the input)",
-                )
-                continue
-            seen.add(doc.doc_id)
-            yield doc
+        yield from _unique(_read_one(item, config, errors, counter, stdin), counter)
 
 
 def _read_one(
@@ -144,12 +114,15 @@ def _read_one(
 ) -> Iterator[Document]:
     if item == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
-        yield from _read_jsonl_stream(stream, "<stdin>", config, errors, counter)
+        try:
+            yield from _read_jsonl_stream(maybe_gunzip(stream), "<stdin>", config, errors, counter)
+        except (OSError, EOFError, zlib.error) as exc:
+            errors.add("<stdin>", None, _damaged_gzip(exc))
         return
     path = Path(item)
     if path.is_dir():
         files = sorted(
-            (p for p in path.rglob("*") if p.is_file() and suffix_of(p) in ALL_SUFFIXES),
+            (p for p in path.rglob("*") if p.is_file() and kind_of(p) is not None),
             key=lambda p: p.relative_to(path).as_posix(),
         )
         if not files:
@@ -174,33 +147,73 @@ def _read_file(
     errors: ErrorLog,
     counter: _Counter,
 ) -> Iterator[Document]:
-    suffix = suffix_of(path)
+    kind = kind_of(path)
     source = path.as_posix()
-    if suffix in TEXT_SUFFIXES or suffix in HTML_SUFFIXES:
-        doc = _read_whole(path, doc_id, site, suffix in HTML_SUFFIXES, config, errors, counter)
+    if kind in ("text", "html"):
+        doc_id = counter.ids.file_id(doc_id, source)
+        doc = _read_whole(path, doc_id, site, kind == "html", config, errors, counter)
         if doc is not None:
             yield doc
-    elif suffix == ".jsonl":
+    elif kind == "jsonl":
         try:
-            with path.open("rb") as fh:
+            with open_stream(path) as fh:
                 yield from _read_jsonl_stream(fh, source, config, errors, counter)
-        except OSError as exc:
-            errors.add(source, None, f"cannot read: {exc.strerror or exc}")
-    elif suffix == ".jsonl.gz":
-        try:
-            with gzip.open(path, "rb") as gz:
-                yield from _read_jsonl_stream(cast(IO[bytes], gz), source, config, errors, counter)
         except (OSError, EOFError, zlib.error) as exc:
-            errors.add(
-                source,
-                None,
-                f"gzip stream is damaged or truncated ({exc}); records before the damage "
-                "were read, the rest is lost: re-download or re-compress the file",
-            )
-    elif suffix in PARQUET_SUFFIXES:
+            if isinstance(exc, OSError) and exc.strerror:  # the file itself, not its gzip data
+                errors.add(source, None, f"cannot read: {exc.strerror}")
+            else:
+                errors.add(source, None, _damaged_gzip(exc))
+    elif kind == "json":
+        yield from _read_json(path, config, errors, counter)
+    elif kind == "parquet":
         yield from _read_parquet(path, config, errors, counter)
     else:
         errors.add(source, None, f"unsupported file type; use one of {', '.join(ALL_SUFFIXES)}")
+
+
+def _damaged_gzip(exc: BaseException) -> str:
+    return (
+        f"gzip stream is damaged or truncated ({exc}); records before the damage "
+        "were read, the rest is lost: re-download or re-compress the file"
+    )
+
+
+def _read_json(
+    path: Path, config: InputConfig, errors: ErrorLog, counter: _Counter
+) -> Iterator[Document]:
+    """A .json file: an array of records, or a single record. "Line" N is record N."""
+    source = path.as_posix()
+    try:
+        raw = read_bytes(path, 4 * config.max_chars)
+    except TooLarge as exc:
+        errors.add(source, None, _too_big(config, exc))
+        return
+    except (OSError, EOFError, zlib.error) as exc:
+        errors.add(source, None, f"cannot read: {getattr(exc, 'strerror', None) or exc}")
+        return
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        _report_decode(raw, exc, source, "utf-8", errors)
+        return
+    data = _parse_json(text, source, 1, errors)
+    if data is _UNPARSED:
+        return
+    records = data if isinstance(data, list) else [data]
+    if not records:
+        errors.add(source, None, "empty JSON array: no records in it, nothing read")
+    for n, record in enumerate(records, start=1):
+        doc = _record_to_document(record, source, n, config, errors, counter)
+        if doc is not None:
+            yield doc
+
+
+def _too_big(config: InputConfig, exc: TooLarge) -> str:
+    what = "gzip data that decompresses" if exc.size is None else f"file of {exc.size:,} bytes"
+    return (
+        f"{what} certainly over input.max_chars ({config.max_chars:,} characters): "
+        "skipped; raise the limit to process it"
+    )
 
 
 def _read_whole(
@@ -214,21 +227,19 @@ def _read_whole(
 ) -> Document | None:
     source = path.as_posix()
     try:
-        size = path.stat().st_size
         # No encoding we read takes more than 4 bytes a character: a file this
         # big is over the limit whatever it holds, so refuse it before reading
-        # it all into memory (a stray multi-GB log in an input directory).
-        if size > 4 * config.max_chars:
-            errors.add(
-                source,
-                None,
-                f"file of {size:,} bytes, certainly over input.max_chars "
-                f"({config.max_chars:,} characters): skipped; raise the limit to process it",
-            )
-            return None
-        raw = path.read_bytes()
+        # it all into memory (a stray multi-GB log in an input directory, or a
+        # gzip bomb: decompression stops at the limit).
+        raw = read_bytes(path, 4 * config.max_chars)
+    except TooLarge as exc:
+        errors.add(source, None, _too_big(config, exc))
+        return None
     except OSError as exc:
         errors.add(source, None, f"cannot read: {exc.strerror or exc}")
+        return None
+    except (EOFError, zlib.error) as exc:
+        errors.add(source, None, f"gzip data is damaged or truncated ({exc}): skipped")
         return None
     utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
     if b"\x00" in raw[:8192] and not utf16:
@@ -245,12 +256,8 @@ def _read_whole(
         if is_html:
             errors.add(source, None, "empty file: no HTML in it: skipped")
             return None
-        errors.add(
-            source,
-            None,
-            f"empty file{' (only whitespace)' if text else ''}: kept as an empty document, "
-            "nothing to clean (remove it from the input if it should not be there)",
-        )
+        # Not an error: kept as an empty document (one output record per input).
+        errors.note("empty_documents", source, None)
     if len(text) > config.max_chars:
         errors.add(
             source,
@@ -498,37 +505,34 @@ def _record_to_document(
         )
         return None
     raw_id = record.get(config.id_field)
-    if raw_id is None:
-        doc_id = f"{source}:{lineno}"
-    elif isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool):
-        doc_id = str(raw_id)
-    else:
+    if raw_id is not None and (not isinstance(raw_id, (str, int)) or isinstance(raw_id, bool)):
         errors.add(
             source, lineno, f"field {config.id_field!r} must be a string or integer: record skipped"
         )
         return None
+    doc_id = counter.ids.record_id(None if raw_id is None else str(raw_id), source, lineno)
+    if raw_id is None:
+        errors.note("generated_ids", source, lineno, f"no {config.id_field!r}: id {doc_id!r}")
     if not text.strip():
-        # Reported (so a corpus of empties gets noticed, and --strict stops on
-        # one) but kept: it costs nothing and keeps one output record per input
-        # record, which pipeline users joining on the id rely on.
-        errors.add(
-            source,
-            lineno,
-            f"empty document: field {config.text_field!r} has no text"
-            f"{' (only whitespace)' if text else ''}; kept as it is, nothing to clean "
-            "(drop empty records upstream if they should not be there)",
-        )
-    fields = dict(record)
-    date = record.get(config.date_field)
+        # Not an error (--strict does not stop on it) but counted, so a corpus
+        # of empties gets noticed: kept as it is, which keeps one output record
+        # per input record for pipeline users joining on the id.
+        errors.note("empty_documents", source, lineno)
+    raw_date = record.get(config.date_field)
+    date = normalise_date(raw_date, config.date_format)
+    if date is not None:
+        errors.note("dates_read", source, lineno)
+    elif raw_date is not None and raw_date != "":
+        errors.note("unparsable_dates", source, lineno, repr(raw_date)[:80])
     return Document(
         doc_id=doc_id,
         text=text,
         order=counter.take(),
         source=source,
         line=lineno,
-        fields=fields,
+        fields=dict(record),
         site=site_of_url(record.get(config.url_field)),
-        date=date if isinstance(date, str) else None,
+        date=date,
         html=False,
     )
 
@@ -550,6 +554,8 @@ def _read_parquet(
         for batch in pf.iter_batches(batch_size=1024):
             for record in batch.to_pylist():
                 row += 1
+                # Arrow timestamps, decimals, binary...: JSON values from here on.
+                record = json_safe(record)
                 doc = _record_to_document(record, source, row, config, errors, counter)
                 if doc is not None:
                     yield doc
@@ -574,15 +580,19 @@ def iter_records(
     errors: ErrorLog,
     source: str = "<records>",
 ) -> Iterator[Document]:
-    """Documents from in-memory records (the Python API); record N is 'line' N."""
-    counter = _Counter()
-    seen: set[str] = set()
-    for n, record in enumerate(records, start=1):
-        doc = _record_to_document(record, source, n, config, errors, counter)
-        if doc is None:
-            continue
-        if doc.doc_id in seen:
-            errors.add(source, n, f"duplicate document id {doc.doc_id!r}: record skipped")
-            continue
-        seen.add(doc.doc_id)
-        yield doc
+    """Documents from in-memory records (the Python API); record N is 'line' N.
+
+    Values that JSON cannot hold (datetimes, decimals, bytes...) are converted
+    as :func:`~dedup.io.writers.json_safe` says, so every record can be written.
+    """
+    counter = _Counter(IdRegistry(config.id_mode))
+
+    def docs() -> Iterator[Document]:
+        for n, record in enumerate(records, start=1):
+            if isinstance(record, dict):
+                record = json_safe(record)
+            doc = _record_to_document(record, source, n, config, errors, counter)
+            if doc is not None:
+                yield doc
+
+    yield from _unique(docs(), counter)
