@@ -9,13 +9,20 @@ from __future__ import annotations
 
 import logging
 
+import numba
 import numpy as np
 
 from dedup.minhash import EMPTY_VALUE
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["DEFAULT_MAX_BUCKET", "band_keys", "candidate_pairs", "optimal_params"]
+__all__ = [
+    "DEFAULT_MAX_BUCKET",
+    "band_keys",
+    "candidate_pairs",
+    "merge_sorted_unique",
+    "optimal_params",
+]
 
 # Buckets up to this size give all their pairs; larger ones a star plus a chain
 # (see candidate_pairs), so one huge bucket costs O(size), not O(size**2).
@@ -223,3 +230,45 @@ def candidate_pairs(keys: np.ndarray, max_bucket: int = DEFAULT_MAX_BUCKET) -> n
     hi = np.maximum(pairs[:, 0], pairs[:, 1])
     code = np.unique(lo * np.int64(n) + hi)
     return np.stack([code // n, code % n], axis=1).astype(np.int64)
+
+
+@numba.njit(cache=True, nogil=True)
+def _merge_kernel(a: np.ndarray, b: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    out = np.empty(a.shape[0] + b.shape[0], dtype=a.dtype)
+    i = j = n = 0
+    while i < a.shape[0] and j < b.shape[0]:
+        if a[i] < b[j]:
+            out[n] = a[i]
+            i += 1
+        elif b[j] < a[i]:
+            out[n] = b[j]
+            j += 1
+        else:
+            out[n] = a[i]
+            i += 1
+            j += 1
+        n += 1
+    while i < a.shape[0]:
+        out[n] = a[i]
+        i += 1
+        n += 1
+    while j < b.shape[0]:
+        out[n] = b[j]
+        j += 1
+        n += 1
+    return out[:n].copy()
+
+
+def merge_sorted_unique(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The sorted union of two sorted int64 arrays without repeats, in one linear pass.
+
+    >>> merge_sorted_unique(np.array([1, 4, 6]), np.array([2, 4, 9])).tolist()
+    [1, 2, 4, 6, 9]
+    """
+    a = np.ascontiguousarray(a, dtype=np.int64)
+    b = np.ascontiguousarray(b, dtype=np.int64)
+    if not a.size:
+        return b.copy()
+    if not b.size:
+        return a.copy()
+    return _merge_kernel(a, b)

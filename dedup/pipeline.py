@@ -60,8 +60,9 @@ from dedup.documents import Document, Removal, SpanRef
 from dedup.engines.base import Engine
 from dedup.index import Index, IndexEntry
 from dedup.io.readers import ErrorLog
-from dedup.io.spool import RaggedView, Spool
-from dedup.lsh import candidate_pairs
+from dedup.io.spool import MappedRagged, RaggedView, Spool
+from dedup.keeper_split import LocalScores, StageStats
+from dedup.lsh import candidate_pairs, merge_sorted_unique
 from dedup.memory import peak_rss_mb, release_free_memory
 from dedup.near_dup import (
     Cluster,
@@ -210,16 +211,21 @@ def spool_stage(
     return n_read
 
 
-def template_stage(spool: Spool, config: Config) -> SiteTemplates | None:
+def template_stage(
+    spool: Spool, config: Config, stages: _Stages | None = None
+) -> SiteTemplates | None:
     """Learn site-template lines over the whole spooled corpus (streaming)."""
     bp = config.boilerplate
     if not (bp.enabled and bp.templates):
         return None
+    stages = stages or _Stages()
 
     def pages() -> Iterator[tuple[str | None, str]]:
-        for k in range(spool.n_chunks):
-            for d in spool.read(("docs", k)):
-                yield d.site, d.text
+        with stages.bar(spool.n_chunks, "templates") as bar:
+            for k in range(spool.n_chunks):
+                for d in spool.read(("docs", k)):
+                    yield d.site, d.text
+                bar.update(1)
 
     return learn_templates(pages(), bp)
 
@@ -274,14 +280,22 @@ def _shingle_budget(config: Config) -> int:
 
 
 def _shingle_view(spool: Spool, level: str, sizes: list[int]) -> RaggedView:
+    # Memory-mapped columns, not the pickled analysis: verification and the
+    # keeper split look sets up across many chunks, and re-unpickling a chunk
+    # per lookup was most of the document stage on heavily duplicated corpora.
     def load(k: int) -> Any:
-        analysis: ChunkAnalysis = spool.read(("analysis", k))
-        return analysis.docs.shingles if level == "document" else analysis.passages.shingles
+        return MappedRagged(*spool.shingle_columns(level, k))
 
     return RaggedView(load, sizes)
 
 
-def document_stage(corpus: CorpusTable, spool: Spool, config: Config, decisions: Decisions) -> None:
+def document_stage(
+    corpus: CorpusTable,
+    spool: Spool,
+    config: Config,
+    decisions: Decisions,
+    stages: _Stages | None = None,
+) -> None:
     """Cluster whole documents (after boilerplate); drop all but each keeper.
 
     Documents already dropped as copies of indexed ones take no part. Under
@@ -306,14 +320,19 @@ def document_stage(corpus: CorpusTable, spool: Spool, config: Config, decisions:
             sizes=corpus.doc_shingles,
             budget=_shingle_budget(config),
         )
-    clusters = clusters_from_pairs(
-        n,
-        pairs,
-        verifier,
-        lambda g: corpus.member(g, 0, int(corpus.chars[g])),
-        config.canonical.policy,
-        config.canonical.source_priority,
-    )
+    stats = StageStats()
+    with (stages or _Stages()).bar(None, "document dedup", unit="doc") as bar:
+        clusters = clusters_from_pairs(
+            n,
+            pairs,
+            verifier,
+            lambda g: corpus.member(g, 0, int(corpus.chars[g])),
+            config.canonical.policy,
+            config.canonical.source_priority,
+            stats=stats,
+            progress=bar.update,
+        )
+    decisions.stage_counts["document"] = stats.to_json()
     spans = corpus.doc_span
     drop_all = config.index.policy == "drop_all"
     for num, cluster in enumerate(clusters):
@@ -569,8 +588,37 @@ class _DisjointVerifier:
             return None
         return self.inner.similarity(a, b)
 
+    def local(self, units: np.ndarray) -> LocalScores | None:
+        inner = self.inner.local(units)
+        if inner is None:
+            return None
+        corpus = self.corpus
+        return _DisjointScores(inner, corpus.passage_doc[units], corpus.passage_span[units])
 
-def _passage_pairs(spool: Spool, corpus: CorpusTable, bands: int) -> np.ndarray:
+
+@dataclass(frozen=True)
+class _DisjointScores:
+    """Local scores with overlapping passages of one document never copies."""
+
+    inner: LocalScores
+    doc: np.ndarray  # (k,) document of each local unit
+    span: np.ndarray  # (k, 2)
+
+    def scores(self, keeper: int, others: np.ndarray) -> np.ndarray:
+        out = self.inner.scores(keeper, others)
+        ks, ke = self.span[keeper]
+        overlap = (
+            (self.doc[others] == self.doc[keeper])
+            & (self.span[others, 0] < ke)
+            & (ks < self.span[others, 1])
+        )
+        out[overlap] = np.nan
+        return out
+
+
+def _passage_pairs(
+    spool: Spool, corpus: CorpusTable, bands: int, progress: Callable[[int], object] | None = None
+) -> np.ndarray:
     """Candidate pairs over all passages, one band at a time (bounded memory)."""
     m = int(corpus.passage_doc.shape[0])
     # Pairs as one int64 each (i * m + j), merged band by band: memory holds one
@@ -589,7 +637,7 @@ def _passage_pairs(spool: Spool, corpus: CorpusTable, bands: int) -> np.ndarray:
                 keys = np.load(spool.array_path("pkeys", k), mmap_mode="r")
                 column[pos : pos + count] = keys[b]
                 pos += count
-        pieces = [codes]
+        pieces = []
         for part in range(parts):
             if parts == 1:
                 pairs = candidate_pairs(column.reshape(-1, 1))
@@ -598,9 +646,18 @@ def _passage_pairs(spool: Spool, corpus: CorpusTable, bands: int) -> np.ndarray:
                 pairs = idx[candidate_pairs(column[idx].reshape(-1, 1))]
             pieces.append(pairs[:, 0] * m + pairs[:, 1])
             del pairs
-        codes = np.unique(np.concatenate(pieces))
+        # A pair lies in one part (its key's top bits), so the band's codes are
+        # distinct; sorted, they are merged in one linear pass (re-running
+        # np.unique over every pair so far after each band was the stage's
+        # largest cost on heavily duplicated corpora).
+        band_codes = np.concatenate(pieces)
         del pieces
+        band_codes.sort()
+        codes = merge_sorted_unique(codes, band_codes)
+        del band_codes
         release_free_memory()
+        if progress is not None:
+            progress(1)
     return np.stack([codes // m, codes % m], axis=1)
 
 
@@ -609,15 +666,23 @@ _PARTITION_FROM = 1 << 20
 
 
 def passage_stage(
-    corpus: CorpusTable, spool: Spool, config: Config, shape: LshShape, decisions: Decisions
+    corpus: CorpusTable,
+    spool: Spool,
+    config: Config,
+    shape: LshShape,
+    decisions: Decisions,
+    stages: _Stages | None = None,
 ) -> None:
     """Cluster passages of surviving documents; cut every copy but the keeper."""
     pc = config.passage
     m = int(corpus.passage_doc.shape[0])
     if not pc.enabled or m < 2:
         return
+    stages = stages or _Stages()
+    with stages.bar(shape.bands, "passage bands", unit="band") as bar:
+        candidates = _passage_pairs(spool, corpus, shape.bands, bar.update)
     pairs = _restrict_pairs(
-        _passage_pairs(spool, corpus, shape.bands),
+        candidates,
         corpus.passage_doc,
         decisions,
         corpus,
@@ -635,26 +700,31 @@ def passage_stage(
     # of each other, and cutting one "around" the other would delete unique text.
     pairs = pairs[~_overlapping(corpus, pairs)] if pairs.size else pairs
 
-    clusters = clusters_from_pairs(
-        m,
-        pairs,
-        _DisjointVerifier(
-            ExactVerifier(
-                _shingle_view(spool, "passage", corpus.passage_counts),
-                MatchRule(pc.threshold, pc.containment),
-                sizes=corpus.passage_shingles,
-                budget=_shingle_budget(config),
+    stats = StageStats()
+    with stages.bar(None, "passage dedup", unit="passage") as bar:
+        clusters = clusters_from_pairs(
+            m,
+            pairs,
+            _DisjointVerifier(
+                ExactVerifier(
+                    _shingle_view(spool, "passage", corpus.passage_counts),
+                    MatchRule(pc.threshold, pc.containment),
+                    sizes=corpus.passage_shingles,
+                    budget=_shingle_budget(config),
+                ),
+                corpus,
             ),
-            corpus,
-        ),
-        member,
-        config.canonical.policy,
-        config.canonical.source_priority,
-        # A passage of a document that is the kept copy of a document cluster is
-        # preferred as keeper, so a dropped copy's `kept` never points at text
-        # that was then cut as a passage.
-        preferred=lambda p: bool(keepers[corpus.passage_doc[p]]),
-    )
+            member,
+            config.canonical.policy,
+            config.canonical.source_priority,
+            # A passage of a document that is the kept copy of a document cluster is
+            # preferred as keeper, so a dropped copy's `kept` never points at text
+            # that was then cut as a passage.
+            preferred=lambda p: bool(keepers[corpus.passage_doc[p]]),
+            stats=stats,
+            progress=bar.update,
+        )
+    decisions.stage_counts["passage"] = stats.to_json()
     spans = corpus.passage_span_of
     drop_all = config.index.policy == "drop_all"
     _cut_passages(clusters, decisions, drop_all)
@@ -889,7 +959,7 @@ def run_pipeline(
                 documents, config, engine, spool, errors, stages, manifest, fingerprint
             )
         with stages.stage("templates"):
-            templates = template_stage(spool, config)
+            templates = template_stage(spool, config, stages)
         with stages.stage("boilerplate_sign"):
             corpus = analyse_stage(spool, config, engine, templates, shapes, stages)
         decisions = Decisions(sink=out, corpus=corpus, cuts=CutLog(root, spool.chunk_sizes))
@@ -897,7 +967,7 @@ def run_pipeline(
             with stages.stage("index_query"):
                 index_query_stage(corpus, spool, config, index, decisions)
         with stages.stage("document_dedup"):
-            document_stage(corpus, spool, config, decisions)
+            document_stage(corpus, spool, config, decisions, stages)
         with stages.stage("passage_dedup"):
             passage_stage(
                 corpus,
@@ -905,6 +975,7 @@ def run_pipeline(
                 config,
                 LshShape(shapes.passage_bands, shapes.passage_rows),
                 decisions,
+                stages,
             )
         with stages.stage("write"):
             tally = write_stage(spool, config, decisions, out, stages)
@@ -978,6 +1049,8 @@ def build_report(
             "by_kind": dict(sorted(by_kind.items())),
             "by_reason": dict(sorted(tally.by_reason.items())),
         },
+        # Per level, deterministic: how many pairs LSH proposed and verification kept.
+        "stages": dict(sorted(decisions.stage_counts.items())),
         "clusters": {
             "document": decisions.clusters["document"],
             "passage": decisions.clusters["passage"],

@@ -81,6 +81,24 @@ class Spool:
     def n_chunks(self) -> int:
         return len(self.chunk_sizes)
 
+    def shingle_columns(self, level: str, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Chunk k's shingle sets of ``level`` ("document" or "passage") as
+        memory-mapped (flat uint64, offsets int64) arrays.
+
+        Written on first use from the chunk's analysis (one unpickle gives both
+        levels); every later lookup maps the files instead of unpickling the
+        whole analysis again, and the page cache, not the process, holds them.
+        """
+        flat_path = self.array_path(f"{level}-flat", k)
+        off_path = self.array_path(f"{level}-offsets", k)
+        if not off_path.is_file():
+            analysis = self.read(("analysis", k))
+            for name, units in (("document", analysis.docs), ("passage", analysis.passages)):
+                # Offsets last: their file marks the pair complete.
+                self.save_array(f"{name}-flat", k, np.asarray(units.shingles.flat, np.uint64))
+                self.save_array(f"{name}-offsets", k, np.asarray(units.shingles.offsets, np.int64))
+        return np.load(flat_path, mmap_mode="r"), np.load(off_path, mmap_mode="r")
+
 
 class SpoolTexts(Mapping[str, str]):
     """doc_id -> original text, read from a run's spooled chunks on demand.
@@ -115,6 +133,20 @@ class SpoolTexts(Mapping[str, str]):
 
     def __len__(self) -> int:
         return len(self._index())
+
+
+class MappedRagged(Sequence[np.ndarray]):
+    """A chunk's ragged arrays as a flat array and offsets (e.g. memory-mapped)."""
+
+    def __init__(self, flat: np.ndarray, offsets: np.ndarray) -> None:
+        self.flat = flat
+        self.offsets = offsets
+
+    def __len__(self) -> int:
+        return int(self.offsets.shape[0] - 1)
+
+    def __getitem__(self, i: int) -> np.ndarray:  # type: ignore[override]
+        return self.flat[int(self.offsets[i]) : int(self.offsets[i + 1])]
 
 
 class RaggedView(Sequence[np.ndarray]):
