@@ -1,0 +1,52 @@
+"""Shingle sets spooled as memory-mapped columns, and per-level counts in report.json."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from dedup import Config, clean_records
+from dedup.analysis import Ragged
+from dedup.io.spool import MappedRagged, RaggedView, Spool
+
+
+class _Units:
+    def __init__(self, sets: list[np.ndarray]) -> None:
+        self.shingles = Ragged.pack(sets)
+
+
+class _Analysis:
+    def __init__(self, docs: list[np.ndarray], passages: list[np.ndarray]) -> None:
+        self.docs = _Units(docs)
+        self.passages = _Units(passages)
+
+
+def test_columns_hold_the_analysis_sets_and_the_pickle_is_read_once(tmp_path: Path) -> None:
+    spool = Spool(tmp_path)
+    docs = [np.array([3, 9], np.uint64), np.array([], np.uint64), np.array([1], np.uint64)]
+    passages = [np.array([5, 6, 7], np.uint64)]
+    spool.write(("analysis", 0), _Analysis(docs, passages))
+    flat, offsets = spool.shingle_columns("document", 0)
+    assert isinstance(flat, np.memmap)
+    assert [MappedRagged(flat, offsets)[i].tolist() for i in range(3)] == [[3, 9], [], [1]]
+    # Once written, the columns are used without the analysis.
+    spool._path("analysis", 0).unlink()
+    flat, offsets = spool.shingle_columns("passage", 0)
+    assert MappedRagged(flat, offsets)[0].tolist() == [5, 6, 7]
+    view = RaggedView(lambda k: MappedRagged(*spool.shingle_columns("document", k)), [3])
+    assert [view[i].tolist() for i in range(len(view))] == [[3, 9], [], [1]]
+
+
+def test_report_counts_candidate_verified_and_rejected_pairs_per_level() -> None:
+    base = " ".join(f"word{i}" for i in range(80))
+    edited = base.replace("word40", "other").replace("word41", "thing")
+    far = " ".join(f"word{i}" for i in range(40)) + " " + " ".join(f"x{i}" for i in range(40))
+    records = [{"id": str(i), "text": t} for i, t in enumerate([base, edited, base, far])]
+    report = clean_records(records, Config().replace(run={"workers": 1})).report
+    doc = report["stages"]["document"]
+    assert doc["verified_pairs"] == 3  # base, edited and the second base are one cluster
+    assert doc["candidate_pairs"] >= doc["verified_pairs"]
+    assert doc["rejected_pairs"] == doc["candidate_pairs"] - doc["verified_pairs"]
+    assert (doc["components"], doc["keeper_rounds"], doc["keeper_comparisons"]) == (1, 1, 2)
+    assert set(report["stages"]) == {"document", "passage"}
