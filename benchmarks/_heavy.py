@@ -64,8 +64,11 @@ def heavy_corpus(
         "incident was continuing and that further details would be released in due course."
     )
     for pos in rng.sample(range(len(texts)), min(pasted, len(texts))):
+        # Inside a paragraph, not a line of its own: a line on thousands of pages
+        # of the same sites is a template line, and this is meant for the passage stage.
         paras = texts[pos].split("\n")
-        paras.insert(rng.randrange(len(paras) + 1), background)
+        at = rng.randrange(len(paras))
+        paras[at] = paras[at] + " " + background
         texts[pos] = "\n".join(paras)
     records = []
     for n, text in enumerate(texts):

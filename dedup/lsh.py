@@ -22,6 +22,7 @@ __all__ = [
     "candidate_pairs",
     "merge_sorted_unique",
     "optimal_params",
+    "salted_keys",
 ]
 
 # Buckets up to this size give all their pairs; larger ones a star plus a chain
@@ -143,6 +144,19 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
             (idx[:, None] << np.uint64(20)) ^ band_ids[None, :] ^ np.uint64(0xE3E7E3E7E3E7)
         )
     return keys
+
+
+def salted_keys(keys: np.ndarray, salt: np.ndarray) -> np.ndarray:
+    """Band keys re-hashed with a per-unit salt (e.g. a site code): units share
+    a bucket only when they shared it before and have the same salt.
+
+    >>> k = np.array([[5], [5], [5]], dtype=np.uint64)
+    >>> s = salted_keys(k, np.array([0, 0, 1]))
+    >>> bool(s[0, 0] == s[1, 0]), bool(s[0, 0] == s[2, 0])
+    (True, False)
+    """
+    mixed = np.asarray(salt).astype(np.uint64).reshape(-1, 1) * np.uint64(0x9E3779B97F4A7C15)
+    return _mix64(np.asarray(keys, dtype=np.uint64) ^ _mix64(mixed + np.uint64(1)))
 
 
 def _group_pairs(order: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np.ndarray:

@@ -62,7 +62,7 @@ from dedup.index import Index, IndexEntry
 from dedup.io.readers import ErrorLog
 from dedup.io.spool import MappedRagged, RaggedView, Spool
 from dedup.keeper_split import LocalScores, StageStats
-from dedup.lsh import candidate_pairs, merge_sorted_unique
+from dedup.lsh import candidate_pairs, merge_sorted_unique, salted_keys
 from dedup.memory import peak_rss_mb, release_free_memory
 from dedup.near_dup import (
     Cluster,
@@ -306,8 +306,15 @@ def document_stage(
     if not config.document.enabled or n < 2:
         return
     doc_of = np.arange(n, dtype=np.int64)
+    # Documents already dropped (copies of indexed ones) take no part in the
+    # buckets at all: a large bucket yields only a star and a chain, and a star
+    # centred on a dropped document would leave the others without an edge.
+    units = np.flatnonzero(~decisions.dropped_mask())
+    keys = corpus.doc_keys[units]
+    if config.index.policy == "per_source":
+        keys = salted_keys(keys, corpus.site_codes[units])
     pairs = _restrict_pairs(
-        candidate_pairs(corpus.doc_keys), doc_of, decisions, corpus, config.index.policy
+        units[candidate_pairs(keys)], doc_of, decisions, corpus, config.index.policy
     )
     verifier: Verifier
     if config.document.verify == "estimate":
@@ -617,10 +624,17 @@ class _DisjointScores:
 
 
 def _passage_pairs(
-    spool: Spool, corpus: CorpusTable, bands: int, progress: Callable[[int], object] | None = None
+    spool: Spool,
+    corpus: CorpusTable,
+    bands: int,
+    progress: Callable[[int], object] | None = None,
+    eligible: np.ndarray | None = None,
+    salt: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Candidate pairs over all passages, one band at a time (bounded memory)."""
+    """Candidate pairs over the ``eligible`` passages (all by default), one band
+    at a time (bounded memory); with ``salt``, only units of equal salt pair."""
     m = int(corpus.passage_doc.shape[0])
+    units = np.arange(m, dtype=np.int64) if eligible is None else np.flatnonzero(eligible)
     # Pairs as one int64 each (i * m + j), merged band by band: memory holds one
     # band's keys and the distinct pairs so far, and de-duplication is a flat sort.
     codes = np.empty(0, dtype=np.int64)
@@ -629,7 +643,7 @@ def _passage_pairs(
     # them), so the sort's scratch arrays are a part's size, not the corpus's.
     # Indices within a part are increasing, so pairs come out exactly as from
     # one sort over the whole band.
-    parts = 1 if m < _PARTITION_FROM else 16
+    parts = 1 if units.shape[0] < _PARTITION_FROM else 16
     for b in range(bands):
         pos = 0
         for k, count in enumerate(corpus.passage_counts):
@@ -637,13 +651,16 @@ def _passage_pairs(
                 keys = np.load(spool.array_path("pkeys", k), mmap_mode="r")
                 column[pos : pos + count] = keys[b]
                 pos += count
+        band = column[units] if units.shape[0] < m else column
+        if salt is not None:
+            band = salted_keys(band.reshape(-1, 1), salt[units]).reshape(-1)
         pieces = []
         for part in range(parts):
             if parts == 1:
-                pairs = candidate_pairs(column.reshape(-1, 1))
+                pairs = units[candidate_pairs(band.reshape(-1, 1))]
             else:
-                idx = np.flatnonzero((column >> np.uint64(60)) == np.uint64(part))
-                pairs = idx[candidate_pairs(column[idx].reshape(-1, 1))]
+                idx = np.flatnonzero((band >> np.uint64(60)) == np.uint64(part))
+                pairs = units[idx[candidate_pairs(band[idx].reshape(-1, 1))]]
             pieces.append(pairs[:, 0] * m + pairs[:, 1])
             del pairs
         # A pair lies in one part (its key's top bits), so the band's codes are
@@ -679,8 +696,12 @@ def passage_stage(
     if not pc.enabled or m < 2:
         return
     stages = stages or _Stages()
+    # Passages of dropped documents and passages already cut as copies of
+    # indexed ones are left out of the buckets (see document_stage).
+    eligible = ~(decisions.dropped_mask()[corpus.passage_doc] | decisions.passage_matched)
+    salt = corpus.site_codes[corpus.passage_doc] if config.index.policy == "per_source" else None
     with stages.bar(shape.bands, "passage bands", unit="band") as bar:
-        candidates = _passage_pairs(spool, corpus, shape.bands, bar.update)
+        candidates = _passage_pairs(spool, corpus, shape.bands, bar.update, eligible, salt)
     pairs = _restrict_pairs(
         candidates,
         corpus.passage_doc,
