@@ -63,7 +63,13 @@ from dedup.io.readers import ErrorLog
 from dedup.io.spool import MappedRagged, RaggedView, Spool
 from dedup.keeper_split import LocalScores, StageStats
 from dedup.lsh import candidate_pairs, merge_sorted_unique, salted_keys
-from dedup.memory import peak_rss_mb, release_free_memory
+from dedup.memory import (
+    peak_rss_mb,
+    release_free_memory,
+    reset_peak,
+    window_peak_mb,
+    workers_peak_mb,
+)
 from dedup.near_dup import (
     Cluster,
     EstimatedVerifier,
@@ -128,16 +134,21 @@ class _Stages:
     quiet: bool = True
     resumed_chunks: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    # The driver's peak within each stage (the lifetime peak is their maximum),
+    # and the live workers' summed peaks at its end.
     peak_rss_mb: dict[str, float] = field(default_factory=dict)
+    workers_peak_rss_mb: dict[str, float] = field(default_factory=dict)
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
         t0 = time.perf_counter()
+        windowed = reset_peak()
         try:
             yield
         finally:
             self.timings[name] = round(time.perf_counter() - t0, 4)
-            self.peak_rss_mb[name] = peak_rss_mb()
+            self.peak_rss_mb[name] = window_peak_mb() if windowed else peak_rss_mb()
+            self.workers_peak_rss_mb[name] = workers_peak_mb()
 
     def bar(self, total: int | None, desc: str, unit: str = "chunk") -> tqdm:
         return tqdm(
@@ -1105,6 +1116,7 @@ def build_report(
             "workers": workers,
             "timings_s": stages.timings,
             "peak_rss_mb": stages.peak_rss_mb,
+            "workers_peak_rss_mb": stages.workers_peak_rss_mb,
             "resumed_chunks": stages.resumed_chunks,
             "corpus_table_mb": round(table_bytes / 2**20, 1),
         },

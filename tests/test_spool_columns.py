@@ -1,4 +1,4 @@
-"""Shingle sets spooled as memory-mapped columns, and per-level counts in report.json."""
+"""Shingle sets as memory-mapped columns; per-level counts and per-stage memory in report.json."""
 
 from __future__ import annotations
 
@@ -50,3 +50,36 @@ def test_report_counts_candidate_verified_and_rejected_pairs_per_level() -> None
     assert doc["rejected_pairs"] == doc["candidate_pairs"] - doc["verified_pairs"]
     assert (doc["components"], doc["keeper_rounds"], doc["keeper_comparisons"]) == (1, 1, 2)
     assert set(report["stages"]) == {"document", "passage"}
+
+
+def test_stage_peaks_are_per_window_and_count_live_workers() -> None:
+    import subprocess
+    import sys
+
+    from dedup.memory import reset_peak, window_peak_mb, workers_peak_mb
+
+    if not reset_peak():  # pragma: no cover - not Linux
+        return
+    big = np.ones(64 << 17)  # 64 MB, then freed
+    inside = window_peak_mb()
+    del big
+    reset_peak()
+    assert window_peak_mb() < inside - 32  # the new window forgot the old peak
+    child = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(5)"])
+    try:
+        import time
+
+        deadline = time.monotonic() + 5
+        while workers_peak_mb() == 0.0 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert workers_peak_mb() > 1.0
+    finally:
+        child.kill()
+        child.wait()
+
+
+def test_report_runtime_has_driver_and_worker_peaks_per_stage() -> None:
+    records = [{"id": str(i), "text": f"text number {i} " * 20} for i in range(4)]
+    runtime = clean_records(records, Config().replace(run={"workers": 1})).report["runtime"]
+    assert set(runtime["workers_peak_rss_mb"]) == set(runtime["timings_s"])
+    assert all(v > 0 for v in runtime["peak_rss_mb"].values())
