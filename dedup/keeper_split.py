@@ -49,7 +49,8 @@ class StageStats:
     """Work done by one level's clustering (report.json's per-stage counts, tests)."""
 
     candidate_pairs: int = 0  # proposed by LSH (after restrictions)
-    verified_pairs: int = 0  # of those, copies by the verifier
+    checked_pairs: int = 0  # of those, verified (the others' units were already joined)
+    verified_pairs: int = 0  # of those checked, copies by the verifier
     components: int = 0  # connected components of two or more units
     rounds: int = 0  # keepers taken by the splits
     scored: int = 0  # keeper-member comparisons made by the splits
@@ -57,8 +58,10 @@ class StageStats:
     def to_json(self) -> dict[str, int]:
         return {
             "candidate_pairs": self.candidate_pairs,
+            "checked_pairs": self.checked_pairs,
             "verified_pairs": self.verified_pairs,
-            "rejected_pairs": self.candidate_pairs - self.verified_pairs,
+            "rejected_pairs": self.checked_pairs - self.verified_pairs,
+            "skipped_pairs": self.candidate_pairs - self.checked_pairs,
             "components": self.components,
             "keeper_rounds": self.rounds,
             "keeper_comparisons": self.scored,

@@ -18,6 +18,7 @@ import numpy as np
 
 from dedup.canonical import Choice, Member, choose_keeper
 from dedup.cluster import (
+    connect_verified,
     containment,
     jaccard,
     verify_pairs,
@@ -135,6 +136,17 @@ class ExactVerifier:
     def similarity(self, a: int, b: int) -> float | None:
         return self.rule.similarity(self.shingles[a], self.shingles[b])
 
+    def connect(self, n: int, pairs: np.ndarray) -> tuple[np.ndarray, int, int]:
+        """Components of the passing pairs, checking only pairs not yet joined
+        (see :func:`dedup.cluster.connect_verified`): labels, checked, passed."""
+        sizes = self.sizes
+        if sizes is None:
+            sizes = np.array([s.shape[0] for s in self.shingles], dtype=np.int64)
+        rule = self.rule
+        return connect_verified(
+            n, pairs, self.shingles, sizes, self.budget, rule.threshold, rule.containment
+        )
+
     def local(self, units: np.ndarray) -> LocalScores | None:
         if self.sizes is not None and int(self.sizes[units].sum()) > self.budget:
             return None
@@ -183,11 +195,18 @@ def clusters_from_pairs(
     keeper is chosen among those, by the policy. ``stats`` collects counts;
     ``progress(k)`` is told of every component of k units once it is split.
     """
-    verified = verifier.verify(pairs)
+    arr = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    connect = getattr(verifier, "connect", None)
+    if connect is not None:
+        labels, checked, passed = connect(n, arr)
+    else:
+        verified = verifier.verify(arr)
+        labels = connected_components(n, verified)
+        checked, passed = arr.shape[0], verified.shape[0]
     if stats is not None:
-        stats.candidate_pairs += int(np.asarray(pairs).reshape(-1, 2).shape[0])
-        stats.verified_pairs += int(verified.shape[0])
-    labels = connected_components(n, verified)
+        stats.candidate_pairs += int(arr.shape[0])
+        stats.checked_pairs += int(checked)
+        stats.verified_pairs += int(passed)
     return _split_components(
         labels, verifier, member_of, policy, source_priority, preferred, stats, progress
     )

@@ -601,6 +601,10 @@ class _DisjointVerifier:
     def verify(self, pairs: np.ndarray) -> np.ndarray:
         return self.inner.verify(pairs)
 
+    def connect(self, n: int, pairs: np.ndarray) -> tuple[np.ndarray, int, int]:
+        # Overlapping pairs were taken out of the candidates before clustering.
+        return self.inner.connect(n, pairs)
+
     def similarity(self, a: int, b: int) -> float | None:
         if _overlapping(self.corpus, np.array([[a, b]], dtype=np.int64))[0]:
             return None

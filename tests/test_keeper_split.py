@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup.canonical import Member, choose_keeper
-from dedup.cluster import split_by_keeper
+from dedup.cluster import connect_verified, split_by_keeper, verify_pairs
 from dedup.keeper_split import ExactScores, StageStats, split_component
 from dedup.lsh import candidate_pairs, merge_sorted_unique
 from dedup.near_dup import (
@@ -20,7 +20,7 @@ from dedup.near_dup import (
     Verifier,
     clusters_from_pairs,
 )
-from dedup.union_find import UnionFind
+from dedup.union_find import UnionFind, connected_components
 
 
 def _members(lengths: Sequence[int], orders: Sequence[int]) -> list[Member]:
@@ -110,7 +110,38 @@ def test_exact_split_equals_the_per_pair_reference(
     )
     assert _as_tuples(got) == _reference(n, pairs, verifier, members, policy, preferred)
     assert stats.candidate_pairs == pairs.shape[0]
-    assert stats.verified_pairs == verifier.verify(pairs).shape[0]
+    assert stats.verified_pairs <= stats.checked_pairs <= stats.candidate_pairs
+    assert stats.verified_pairs <= verifier.verify(pairs).shape[0]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    sets=unit_sets,
+    data=st.data(),
+    containment=st.one_of(st.none(), st.floats(0.5, 1.0)),
+    threshold=st.floats(0.0, 1.0),
+    budget=st.integers(1, 40),
+)
+def test_connect_verified_gives_the_components_of_all_verified_pairs(
+    sets: list[set[int]],
+    data: st.DataObject,
+    containment: float | None,
+    threshold: float,
+    budget: int,
+) -> None:
+    n = len(sets)
+    all_pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
+    chosen = data.draw(st.lists(st.sampled_from(all_pairs), unique=True, max_size=80))
+    pairs = np.array(chosen, dtype=np.int64).reshape(-1, 2)
+    shingles = [np.array(sorted(s), dtype=np.uint64) for s in sets]
+    sizes = np.array([len(s) for s in sets], dtype=np.int64)
+    labels, checked, passed = connect_verified(
+        n, pairs, shingles, sizes, budget, threshold, containment
+    )
+    kept, _ = verify_pairs(pairs, shingles, threshold, containment)
+    assert labels.tolist() == connected_components(n, kept).tolist()
+    assert passed <= checked <= pairs.shape[0]
+    assert passed == n - len(set(labels.tolist()))  # each passed check joins two parts
 
 
 @settings(max_examples=100, deadline=None)
@@ -158,8 +189,11 @@ def test_a_thousand_copy_cluster_costs_linear_work() -> None:
         k, pairs, verifier, lambda i: members[i], "first", (), None, stats
     )
     assert [len(c.members) for c in clusters] == [k]
-    # One keeper, compared once with each other member: k - 1 comparisons.
+    # One keeper, compared once with each other member: k - 1 comparisons; and
+    # no more pair checks than it takes to join the k copies, plus the failures.
     assert (stats.components, stats.rounds, stats.scored) == (1, 1, k - 1)
+    assert stats.verified_pairs == k - 1
+    assert stats.checked_pairs <= 2 * k
 
 
 def test_a_chain_is_split_with_one_comparison_per_remaining_member_per_keeper() -> None:

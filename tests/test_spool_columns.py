@@ -45,9 +45,10 @@ def test_report_counts_candidate_verified_and_rejected_pairs_per_level() -> None
     records = [{"id": str(i), "text": t} for i, t in enumerate([base, edited, base, far])]
     report = clean_records(records, Config().replace(run={"workers": 1})).report
     doc = report["stages"]["document"]
-    assert doc["verified_pairs"] == 3  # base, edited and the second base are one cluster
-    assert doc["candidate_pairs"] >= doc["verified_pairs"]
-    assert doc["rejected_pairs"] == doc["candidate_pairs"] - doc["verified_pairs"]
+    # base, edited and the second base are one cluster: two passing checks join
+    # them, and a third pair among them needs no check.
+    assert (doc["candidate_pairs"], doc["verified_pairs"], doc["skipped_pairs"]) == (3, 2, 1)
+    assert doc["rejected_pairs"] == doc["checked_pairs"] - doc["verified_pairs"] == 0
     assert (doc["components"], doc["keeper_rounds"], doc["keeper_comparisons"]) == (1, 1, 2)
     assert set(report["stages"]) == {"document", "passage"}
 
