@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 import numba
 import numpy as np
 
+from dedup.lsh import sorted_unique
 from dedup.minhash import is_empty_signature
 
 logger = logging.getLogger(__name__)
@@ -125,7 +126,7 @@ def _passing(
         return np.zeros(0, dtype=bool), np.empty(0, dtype=np.float64)
     if arr.min() < 0 or arr.max() >= len(shingles):
         raise ValueError(f"pair index out of range 0..{len(shingles) - 1}")
-    used = np.unique(arr)
+    used = sorted_unique(arr)
     flat, offsets, sizes = _gather(used, shingles, set_sizes)
     local = np.searchsorted(used, arr)
     inter = _intersections(flat, offsets, np.ascontiguousarray(local)).astype(np.float64)
@@ -149,6 +150,20 @@ def _gather(
     used: np.ndarray, shingles: Sequence[np.ndarray], set_sizes: np.ndarray | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The sets ``used`` (sorted unit indices) packed as (flat, offsets, sizes)."""
+    gather = getattr(shingles, "gather", None)
+    if gather is not None:
+        # A chunked store (RaggedView) packs them a chunk at a time.
+        flat, offsets = gather(used)
+        sizes = np.diff(offsets)
+        if set_sizes is not None:
+            expected = np.asarray(set_sizes, dtype=np.int64)[used]
+            bad = np.flatnonzero(sizes != expected)
+            if bad.size:
+                b = int(bad[0])
+                raise ValueError(
+                    f"set {int(used[b])} has {sizes[b]} items, set_sizes says {expected[b]}"
+                )
+        return flat, offsets, sizes
     # Only the sets that appear in a pair are gathered into the flat array.
     offsets = np.zeros(used.shape[0] + 1, dtype=np.int64)
     if set_sizes is not None:
@@ -171,7 +186,7 @@ def _gather(
 def _tiles(arr: np.ndarray, sizes: np.ndarray, budget: int) -> list[np.ndarray]:
     """Rows of the (n, 2) pairs ``arr`` grouped so each group's sets hold about
     ``budget`` shingles at most (see :func:`verify_pairs_tiled`), in tile order."""
-    used = np.unique(arr)
+    used = sorted_unique(arr)
     segment = np.cumsum(sizes[used]) // max(1, budget // 2)
     # Segment numbers are increasing but may skip; make them dense.
     segment = np.unique(segment, return_inverse=True)[1].reshape(-1)
@@ -313,7 +328,7 @@ def connect_verified(
     cont = -1.0 if containment_threshold is None else float(containment_threshold)
     for rows in _tiles(arr, sizes, budget) if arr.size else []:
         tile = np.ascontiguousarray(arr[rows])
-        used = np.unique(tile)
+        used = sorted_unique(tile)
         flat, offsets, _ = _gather(used, shingles, sizes)
         local = np.ascontiguousarray(np.searchsorted(used, tile))
         c, p = _connect_kernel(parent, flat, offsets, local, tile, float(threshold), cont)
@@ -372,6 +387,9 @@ def split_by_keeper(
     similar: Callable[[int, int], bool],
 ) -> list[tuple[int, list[int]]]:
     """Split one connected component into clusters that each match their keeper.
+
+    The pipeline runs the vectorised form (:mod:`dedup.keeper_split`); this
+    per-pair one is its reference in the tests.
 
     LSH links chain: A~B and B~C does not make A~C. Repeatedly pick the keeper
     among the remaining members with ``choose_keeper``, put into its cluster

@@ -23,6 +23,7 @@ __all__ = [
     "merge_sorted_unique",
     "optimal_params",
     "salted_keys",
+    "sorted_unique",
 ]
 
 # Buckets up to this size give all their pairs; larger ones a star plus a chain
@@ -146,6 +147,24 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return keys
 
 
+def sorted_unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` of a 1-D integer array, by one sort and a neighbour mask.
+
+    NumPy 2's hash-based ``np.unique`` measured about 10x slower here on
+    millions of int64 pair codes with repeats; the result is the same.
+
+    >>> sorted_unique(np.array([5, 1, 5, 3, 1])).tolist()
+    [1, 3, 5]
+    """
+    out = np.sort(np.asarray(values).reshape(-1))
+    if out.shape[0] < 2:
+        return out
+    keep = np.empty(out.shape[0], dtype=bool)
+    keep[0] = True
+    np.not_equal(out[1:], out[:-1], out=keep[1:])
+    return out[keep]
+
+
 def salted_keys(keys: np.ndarray, salt: np.ndarray) -> np.ndarray:
     """Band keys re-hashed with a per-unit salt (e.g. a site code): units share
     a bucket only when they shared it before and have the same salt.
@@ -242,7 +261,7 @@ def candidate_pairs(keys: np.ndarray, max_bucket: int = DEFAULT_MAX_BUCKET) -> n
         return np.empty((0, 2), dtype=np.int64)
     lo = np.minimum(pairs[:, 0], pairs[:, 1])
     hi = np.maximum(pairs[:, 0], pairs[:, 1])
-    code = np.unique(lo * np.int64(n) + hi)
+    code = sorted_unique(lo * np.int64(n) + hi)
     return np.stack([code // n, code % n], axis=1).astype(np.int64)
 
 

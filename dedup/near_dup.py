@@ -150,6 +150,10 @@ class ExactVerifier:
     def local(self, units: np.ndarray) -> LocalScores | None:
         if self.sizes is not None and int(self.sizes[units].sum()) > self.budget:
             return None
+        gather = getattr(self.shingles, "gather", None)
+        if gather is not None:
+            flat, offsets = gather(units)
+            return ExactScores(flat, offsets, self.rule.threshold, self.rule.containment)
         sets = [self.shingles[int(u)] for u in units]
         return ExactScores.pack(sets, self.rule.threshold, self.rule.containment)
 

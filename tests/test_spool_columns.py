@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dedup import Config, clean_records
 from dedup.analysis import Ragged
@@ -84,3 +86,23 @@ def test_report_runtime_has_driver_and_worker_peaks_per_stage() -> None:
     runtime = clean_records(records, Config().replace(run={"workers": 1})).report["runtime"]
     assert set(runtime["workers_peak_rss_mb"]) == set(runtime["timings_s"])
     assert all(v > 0 for v in runtime["peak_rss_mb"].values())
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    chunks=st.lists(
+        st.lists(st.lists(st.integers(0, 99), max_size=5), max_size=6), min_size=1, max_size=5
+    ),
+    data=st.data(),
+)
+def test_gather_packs_the_same_sets_as_item_access(
+    chunks: list[list[list[int]]], data: st.DataObject
+) -> None:
+    packed = [Ragged.pack([np.array(s, np.uint64) for s in c]) for c in chunks]
+    view = RaggedView(packed.__getitem__, [len(c) for c in chunks], cache_chunks=2)
+    if not len(view):
+        return
+    units = sorted(data.draw(st.sets(st.integers(0, len(view) - 1))))
+    flat, offsets = view.gather(np.array(units, dtype=np.int64))
+    got = [flat[offsets[i] : offsets[i + 1]].tolist() for i in range(len(units))]
+    assert got == [view[u].tolist() for u in units]
