@@ -51,6 +51,8 @@ class StageStats:
     candidate_pairs: int = 0  # proposed by LSH (after restrictions)
     checked_pairs: int = 0  # of those, verified (the others' units were already joined)
     verified_pairs: int = 0  # of those checked, copies by the verifier
+    rescue_checked: int = 0  # large-bucket members verified again (big_buckets)
+    rescued: int = 0  # of those, joined to a cluster
     components: int = 0  # connected components of two or more units
     rounds: int = 0  # keepers taken by the splits
     scored: int = 0  # keeper-member comparisons made by the splits
@@ -62,6 +64,8 @@ class StageStats:
             "verified_pairs": self.verified_pairs,
             "rejected_pairs": self.checked_pairs - self.verified_pairs,
             "skipped_pairs": self.candidate_pairs - self.checked_pairs,
+            "large_bucket_rechecked": self.rescue_checked,
+            "large_bucket_rejoined": self.rescued,
             "components": self.components,
             "keeper_rounds": self.rounds,
             "keeper_comparisons": self.scored,

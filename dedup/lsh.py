@@ -202,8 +202,16 @@ def _group_pairs(order: np.ndarray, starts: np.ndarray, sizes: np.ndarray) -> np
     return np.concatenate(out)
 
 
-def candidate_pairs(keys: np.ndarray, max_bucket: int = DEFAULT_MAX_BUCKET) -> np.ndarray:
+def candidate_pairs(
+    keys: np.ndarray,
+    max_bucket: int = DEFAULT_MAX_BUCKET,
+    large_buckets: list[np.ndarray] | None = None,
+) -> np.ndarray:
     """Pairs of documents sharing a key in at least one band.
+
+    With ``large_buckets``, the members (sorted) of every bucket reduced to a star and a
+    chain are appended to it, so verification can look again at members
+    whose star and chain edges were rejected (near_dup.clusters_from_pairs).
 
     Returns an (m, 2) int64 array, i < j, unique, sorted lexicographically.
     A bucket of at most ``max_bucket`` members yields all its pairs. A larger
@@ -254,6 +262,8 @@ def candidate_pairs(keys: np.ndarray, max_bucket: int = DEFAULT_MAX_BUCKET) -> n
                 star = np.stack([np.full(z - 1, members[0]), members[1:]], axis=1)
                 chain = np.stack([members[:-1], members[1:]], axis=1)
                 chunks.append(np.concatenate([star, chain]))
+                if large_buckets is not None:
+                    large_buckets.append(members)
     if not chunks:
         return np.empty((0, 2), dtype=np.int64)
     pairs = np.concatenate(chunks)

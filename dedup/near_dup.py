@@ -16,6 +16,7 @@ from typing import Protocol
 
 import numpy as np
 
+from dedup.big_buckets import rescue_pairs
 from dedup.canonical import Choice, Member, choose_keeper
 from dedup.cluster import (
     connect_verified,
@@ -190,6 +191,7 @@ def clusters_from_pairs(
     preferred: Callable[[int], bool] | None = None,
     stats: StageStats | None = None,
     progress: Callable[[int], object] | None = None,
+    buckets: Sequence[np.ndarray] = (),
 ) -> list[Cluster]:
     """Verify candidate pairs, join them into components, split each around its keeper.
 
@@ -198,6 +200,9 @@ def clusters_from_pairs(
     a document that is itself the kept copy of a duplicate document), the
     keeper is chosen among those, by the policy. ``stats`` collects counts;
     ``progress(k)`` is told of every component of k units once it is split.
+    ``buckets`` are the members of LSH buckets reduced to a star and a chain:
+    their members left in no cluster are verified again against a few centres
+    (see :mod:`dedup.big_buckets`), and the split redone when one joins.
     """
     arr = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     connect = getattr(verifier, "connect", None)
@@ -211,9 +216,33 @@ def clusters_from_pairs(
         stats.candidate_pairs += int(arr.shape[0])
         stats.checked_pairs += int(checked)
         stats.verified_pairs += int(passed)
-    return _split_components(
+    clusters = _split_components(
         labels, verifier, member_of, policy, source_priority, preferred, stats, progress
     )
+    # The same bucket recurs in band after band: look at each once.
+    buckets = list({b.tobytes(): b for b in buckets}.values())
+    tried = [{int(b[0])} for b in buckets]
+    while buckets:
+        owner = np.full(n, -1, dtype=np.int64)
+        for c in clusters:
+            owner[list(c.members)] = c.keeper
+        again = rescue_pairs(buckets, owner, tried)
+        if not again.size:
+            break
+        joined = verifier.verify(again)
+        if stats is not None:
+            stats.rescue_checked += int(again.shape[0])
+            stats.rescued += int(joined.shape[0])
+        if not joined.size:
+            continue
+        edges = np.concatenate([np.stack([np.arange(n), labels], axis=1), joined])
+        labels = connected_components(n, edges)
+        if stats is not None:  # the split's counts describe the final split
+            stats.components = stats.rounds = stats.scored = 0
+        clusters = _split_components(
+            labels, verifier, member_of, policy, source_priority, preferred, stats
+        )
+    return clusters
 
 
 def _components(labels: np.ndarray) -> list[np.ndarray]:

@@ -324,8 +324,13 @@ def document_stage(
     keys = corpus.doc_keys[units]
     if config.index.policy == "per_source":
         keys = salted_keys(keys, corpus.site_codes[units])
+    large: list[np.ndarray] = []
     pairs = _restrict_pairs(
-        units[candidate_pairs(keys)], doc_of, decisions, corpus, config.index.policy
+        units[candidate_pairs(keys, large_buckets=large)],
+        doc_of,
+        decisions,
+        corpus,
+        config.index.policy,
     )
     verifier: Verifier
     if config.document.verify == "estimate":
@@ -349,6 +354,7 @@ def document_stage(
             config.canonical.source_priority,
             stats=stats,
             progress=bar.update,
+            buckets=[units[b] for b in large],
         )
     decisions.stage_counts["document"] = stats.to_json()
     spans = corpus.doc_span
@@ -599,7 +605,8 @@ class _DisjointVerifier:
     corpus: CorpusTable
 
     def verify(self, pairs: np.ndarray) -> np.ndarray:
-        return self.inner.verify(pairs)
+        arr = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+        return self.inner.verify(arr[~_overlapping(self.corpus, arr)] if arr.size else arr)
 
     def connect(self, n: int, pairs: np.ndarray) -> tuple[np.ndarray, int, int]:
         # Overlapping pairs were taken out of the candidates before clustering.
@@ -645,9 +652,11 @@ def _passage_pairs(
     progress: Callable[[int], object] | None = None,
     eligible: np.ndarray | None = None,
     salt: np.ndarray | None = None,
+    large: list[np.ndarray] | None = None,
 ) -> np.ndarray:
     """Candidate pairs over the ``eligible`` passages (all by default), one band
-    at a time (bounded memory); with ``salt``, only units of equal salt pair."""
+    at a time (bounded memory); with ``salt``, only units of equal salt pair.
+    Members of buckets reduced to a star and a chain are added to ``large``."""
     m = int(corpus.passage_doc.shape[0])
     units = np.arange(m, dtype=np.int64) if eligible is None else np.flatnonzero(eligible)
     # Pairs as one int64 each (i * m + j), merged band by band: memory holds one
@@ -671,11 +680,16 @@ def _passage_pairs(
             band = salted_keys(band.reshape(-1, 1), salt[units]).reshape(-1)
         pieces = []
         for part in range(parts):
+            found: list[np.ndarray] = []
             if parts == 1:
-                pairs = units[candidate_pairs(band.reshape(-1, 1))]
+                pairs = units[candidate_pairs(band.reshape(-1, 1), large_buckets=found)]
+                found = [units[f] for f in found]
             else:
                 idx = np.flatnonzero((band >> np.uint64(60)) == np.uint64(part))
-                pairs = units[idx[candidate_pairs(band[idx].reshape(-1, 1))]]
+                pairs = units[idx[candidate_pairs(band[idx].reshape(-1, 1), large_buckets=found)]]
+                found = [units[idx[f]] for f in found]
+            if large is not None:
+                large.extend(found)
             pieces.append(pairs[:, 0] * m + pairs[:, 1])
             del pairs
         # A pair lies in one part (its key's top bits), so the band's codes are
@@ -715,8 +729,9 @@ def passage_stage(
     # indexed ones are left out of the buckets (see document_stage).
     eligible = ~(decisions.dropped_mask()[corpus.passage_doc] | decisions.passage_matched)
     salt = corpus.site_codes[corpus.passage_doc] if config.index.policy == "per_source" else None
+    large: list[np.ndarray] = []
     with stages.bar(shape.bands, "passage bands", unit="band") as bar:
-        candidates = _passage_pairs(spool, corpus, shape.bands, bar.update, eligible, salt)
+        candidates = _passage_pairs(spool, corpus, shape.bands, bar.update, eligible, salt, large)
     pairs = _restrict_pairs(
         candidates,
         corpus.passage_doc,
@@ -759,6 +774,7 @@ def passage_stage(
             preferred=lambda p: bool(keepers[corpus.passage_doc[p]]),
             stats=stats,
             progress=bar.update,
+            buckets=large,
         )
     decisions.stage_counts["passage"] = stats.to_json()
     spans = corpus.passage_span_of

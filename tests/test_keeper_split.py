@@ -247,3 +247,38 @@ def test_a_large_bucket_around_dropped_documents_still_finds_every_copy() -> Non
     result = clean_records(records, config)
     assert len(result.documents) == 75
     assert sum(pasted in d["text"] for d in result.documents) == 1
+
+
+def test_copies_behind_rejected_star_and_chain_edges_are_found_again() -> None:
+    # One bucket of 150: even units are outliers (the star's centre among them),
+    # odd units copies of each other, so every star and chain edge is rejected.
+    k = 150
+    rng = np.random.default_rng(1)
+    copy = np.arange(300, dtype=np.uint64)
+    sets = [
+        np.unique(rng.integers(1000, 1 << 40, size=300).astype(np.uint64)) if i % 2 == 0 else copy
+        for i in range(k)
+    ]
+    keys = np.zeros((k, 1), dtype=np.uint64)
+    large: list[np.ndarray] = []
+    pairs = candidate_pairs(keys, large_buckets=large)
+    assert len(large) == 1 and pairs.shape[0] < 2 * k
+    members = _members([10] * k, list(range(k)))
+    verifier = ExactVerifier(sets, MatchRule(0.7), np.array([s.shape[0] for s in sets]))
+
+    def run(buckets: list[np.ndarray]) -> list[Cluster]:
+        return clusters_from_pairs(
+            k, pairs, verifier, members.__getitem__, "first", (), buckets=buckets
+        )
+
+    assert run([]) == []  # star + chain alone: no copy is ever joined
+    stats = StageStats()
+    found = clusters_from_pairs(
+        k, pairs, verifier, members.__getitem__, "first", (), None, stats, buckets=large
+    )
+    # The same cluster all pairs of the bucket give, at O(k) extra checks.
+    every = np.array([(i, j) for i in range(k) for j in range(i + 1, k)], dtype=np.int64)
+    expected = clusters_from_pairs(k, every, verifier, members.__getitem__, "first", ())
+    assert _as_tuples(found) == _as_tuples(expected)
+    assert found[0].members == tuple(range(1, k, 2))
+    assert stats.rescue_checked <= 4 * k and stats.rescued >= k // 2 - 1
