@@ -53,29 +53,35 @@ def containment(a: np.ndarray, b: np.ndarray) -> float:
     return _intersection_size(a, b) / small
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def merge_count(  # pragma: no cover - compiled
+    flat: np.ndarray, i: int, i_end: int, j: int, j_end: int
+) -> int:
+    """|A ∩ B| of the sorted unique runs flat[i:i_end] and flat[j:j_end] (a merge)."""
+    c = 0
+    while i < i_end and j < j_end:
+        x = flat[i]
+        y = flat[j]
+        if x == y:
+            c += 1
+            i += 1
+            j += 1
+        elif x < y:
+            i += 1
+        else:
+            j += 1
+    return c
+
+
 @numba.njit(cache=True, nogil=True)
 def _intersections(  # pragma: no cover - compiled
     flat: np.ndarray, offsets: np.ndarray, pairs: np.ndarray
 ) -> np.ndarray:
     out = np.zeros(pairs.shape[0], dtype=np.int64)
     for p in range(pairs.shape[0]):
-        i = offsets[pairs[p, 0]]
-        i_end = offsets[pairs[p, 0] + 1]
-        j = offsets[pairs[p, 1]]
-        j_end = offsets[pairs[p, 1] + 1]
-        c = 0
-        while i < i_end and j < j_end:
-            x = flat[i]
-            y = flat[j]
-            if x == y:
-                c += 1
-                i += 1
-                j += 1
-            elif x < y:
-                i += 1
-            else:
-                j += 1
-        out[p] = c
+        a = pairs[p, 0]
+        b = pairs[p, 1]
+        out[p] = merge_count(flat, offsets[a], offsets[a + 1], offsets[b], offsets[b + 1])
     return out
 
 
@@ -267,17 +273,7 @@ def _connect_kernel(  # pragma: no cover - compiled
         size_b = float(j_end - j)
         if size_a == 0.0 or size_b == 0.0:
             continue
-        c = 0
-        while i < i_end and j < j_end:
-            if flat[i] == flat[j]:
-                c += 1
-                i += 1
-                j += 1
-            elif flat[i] < flat[j]:
-                i += 1
-            else:
-                j += 1
-        inter = float(c)
+        inter = float(merge_count(flat, i, i_end, j, j_end))
         union = size_a + size_b - inter
         ok = (inter / union if union > 0 else 0.0) >= threshold
         if not ok and containment >= 0.0:

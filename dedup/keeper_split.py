@@ -20,6 +20,7 @@ import numba
 import numpy as np
 
 from dedup.canonical import Member, _tiebreak, choose_keeper
+from dedup.cluster import merge_count
 from dedup.minhash import is_empty_signature
 
 __all__ = [
@@ -80,22 +81,8 @@ def _keeper_intersections(  # pragma: no cover - compiled
     k_lo = offsets[keeper]
     k_hi = offsets[keeper + 1]
     for p in range(others.shape[0]):
-        i = k_lo
-        j = offsets[others[p]]
-        j_end = offsets[others[p] + 1]
-        c = 0
-        while i < k_hi and j < j_end:
-            x = flat[i]
-            y = flat[j]
-            if x == y:
-                c += 1
-                i += 1
-                j += 1
-            elif x < y:
-                i += 1
-            else:
-                j += 1
-        out[p] = c
+        o = others[p]
+        out[p] = merge_count(flat, k_lo, k_hi, offsets[o], offsets[o + 1])
     return out
 
 
