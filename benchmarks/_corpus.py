@@ -69,15 +69,26 @@ def aeb_corpus(min_bytes: int = 10_000_000, seed: int = 0) -> list[str]:
 
 
 def synthetic_corpus(
-    n: int, words_per_doc: int = 60, dup_share: float = 0.2, seed: int = 0
+    n: int, words_per_doc: int = 60, dup_share: float = 0.2, seed: int = 0, heavy: bool = False
 ) -> list[str]:
-    """``n`` random-word documents; ``dup_share`` of them are edited copies of earlier ones."""
+    """``n`` random-word documents; ``dup_share`` of them are edited copies of earlier ones.
+
+    With ``heavy``, copies are of the first 1,000 documents with Zipf-like
+    popularity (source r is copied about 1/r as often as source 1), so cluster
+    sizes are heavy-tailed: the largest reach a few percent of ``n``.
+    """
     rng = np.random.default_rng(seed)
     vocab = np.array([f"w{i:05d}" for i in range(50_000)])
     ids = rng.integers(0, len(vocab), size=(n, words_per_doc))
     is_copy = rng.random(n) < dup_share
-    is_copy[0] = False
-    src = (rng.random(n) * np.arange(n)).astype(np.int64)  # an earlier document
+    if heavy:
+        pool = min(1000, n)
+        is_copy[:pool] = False
+        weights = 1.0 / np.arange(1, pool + 1)
+        src = rng.choice(pool, size=n, p=weights / weights.sum()).astype(np.int64)
+    else:
+        is_copy[0] = False
+        src = (rng.random(n) * np.arange(n)).astype(np.int64)  # an earlier document
     # Copies: the source's words with ~3% of positions replaced.
     copy_rows = np.nonzero(is_copy)[0]
     edits = rng.random((copy_rows.shape[0], words_per_doc)) < 0.03

@@ -5,7 +5,9 @@
 
 Part 1 runs `dedup clean` on one synthetic corpus with 1 worker, 2 workers and
 Ray (local), prints MB/s and docs/s of each, the ratio to 1 worker, and checks
-the three outputs are byte-identical. Part 2 runs 1 worker on corpora of
+the three outputs are byte-identical; "workers MB" is the local pool's
+workers' summed peak RSS (report.json runtime.workers_peak_rss_mb), the
+driver's is "RSS MB". Part 2 runs 1 worker on corpora of
 growing size, each in a fresh subprocess so peak RSS is that size's own, and
 fits time ~ n^a and RSS ~ n^b. It also prints the size of the driver's corpus
 table (per-document and per-passage columns, band keys included: report.json
@@ -73,9 +75,12 @@ def make_corpus(path: Path, n: int, seed: int = 0) -> int:
     return size
 
 
-def run_clean(corpus: Path, out: Path, engine: str, workers: int) -> tuple[float, float, float]:
-    """Wall time, peak RSS and corpus-table size (MB, from report.json) of one
-    `dedup clean` run."""
+def run_clean(
+    corpus: Path, out: Path, engine: str, workers: int
+) -> tuple[float, float, float, float]:
+    """Wall time, the driver's peak RSS, the corpus-table size and the local
+    workers' summed peak RSS (MB, from report.json) of one `dedup clean` run.
+    (Ray's workers are not children of the driver and are not counted.)"""
     args = [
         sys.executable,
         "-m",
@@ -94,7 +99,8 @@ def run_clean(corpus: Path, out: Path, engine: str, workers: int) -> tuple[float
     subprocess.run(args, check=True)
     wall = time.perf_counter() - t0
     runtime = json.loads((out / "report.json").read_text())["runtime"]
-    return wall, max(runtime["peak_rss_mb"].values()), runtime["corpus_table_mb"]
+    workers_mb = max(runtime.get("workers_peak_rss_mb", {}).values(), default=0.0)
+    return wall, max(runtime["peak_rss_mb"].values()), runtime["corpus_table_mb"], workers_mb
 
 
 def digest(out: Path) -> str:
@@ -127,25 +133,25 @@ def main() -> None:
         print(f"## Engines: {args.engine_docs} docs, {mb:.1f} MB")
         print(
             f"{'engine':<10} {'wall s':>8} {'MB/s':>7} {'docs/s':>8} {'vs 1w':>6} {'RSS MB':>7}"
-            "  output"
+            f" {'workers MB':>10}  output"
         )
         runs = [("local", 1), ("local", 2)] + ([] if args.skip_ray else [("ray", 2)])
         base = None
         digests = set()
         for engine, workers in runs:
-            walls, rss = [], 0.0
+            walls, rss, wrss = [], 0.0, 0.0
             for r in range(args.repeat):
                 out = root / f"out-{engine}-{workers}-{r}"
-                wall, peak, _ = run_clean(corpus, out, engine, workers)
+                wall, peak, _, wpeak = run_clean(corpus, out, engine, workers)
                 walls.append(wall)
-                rss = max(rss, peak)
+                rss, wrss = max(rss, peak), max(wrss, wpeak)
                 digests.add(digest(out))
             wall = statistics.median(walls)
             base = base or wall
             name = f"{engine}/{workers}w"
             print(
                 f"{name:<10} {wall:>8.1f} {mb / wall:>7.2f} {args.engine_docs / wall:>8.0f} "
-                f"{base / wall:>6.2f} {rss:>7.0f}  {digest(out)}"
+                f"{base / wall:>6.2f} {rss:>7.0f} {wrss:>10.0f}  {digest(out)}"
             )
         print("outputs identical:", len(digests) == 1)
         print(f"\n## Growth (1 worker): sizes {args.sizes}")
@@ -154,7 +160,7 @@ def main() -> None:
         for n in args.sizes:
             c = root / f"grow-{n}.jsonl"
             size = make_corpus(c, n, seed=1) / 1e6
-            wall, rss, table = run_clean(c, root / f"grow-out-{n}", "local", 1)
+            wall, rss, table, _ = run_clean(c, root / f"grow-out-{n}", "local", 1)
             walls.append(wall)
             rsss.append(rss)
             rests.append(rss - table)

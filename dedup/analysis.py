@@ -190,12 +190,11 @@ def passage_units(
 def _unit_arrays(texts: list[str], params: MinHashParams, bands: int, rows: int) -> UnitArrays:
     if not texts:
         return UnitArrays.empty(params.num_perm, bands)
-    hasher = MinHasher(params)
-    sigs = hasher.sign(texts)
+    sigs, shingles = MinHasher(params).sign_and_shingles(texts)
     return UnitArrays(
         signatures=sigs,
         keys=band_keys(sigs, bands, rows),
-        shingles=Ragged.pack(hasher.shingle_hashes_many(texts)),
+        shingles=Ragged.pack(shingles),
     )
 
 

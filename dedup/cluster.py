@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 import numba
 import numpy as np
 
+from dedup.lsh import sorted_unique
 from dedup.minhash import is_empty_signature
 
 logger = logging.getLogger(__name__)
@@ -52,29 +53,35 @@ def containment(a: np.ndarray, b: np.ndarray) -> float:
     return _intersection_size(a, b) / small
 
 
+@numba.njit(cache=True, nogil=True, inline="always")
+def merge_count(  # pragma: no cover - compiled
+    flat: np.ndarray, i: int, i_end: int, j: int, j_end: int
+) -> int:
+    """|A ∩ B| of the sorted unique runs flat[i:i_end] and flat[j:j_end] (a merge)."""
+    c = 0
+    while i < i_end and j < j_end:
+        x = flat[i]
+        y = flat[j]
+        if x == y:
+            c += 1
+            i += 1
+            j += 1
+        elif x < y:
+            i += 1
+        else:
+            j += 1
+    return c
+
+
 @numba.njit(cache=True, nogil=True)
 def _intersections(  # pragma: no cover - compiled
     flat: np.ndarray, offsets: np.ndarray, pairs: np.ndarray
 ) -> np.ndarray:
     out = np.zeros(pairs.shape[0], dtype=np.int64)
     for p in range(pairs.shape[0]):
-        i = offsets[pairs[p, 0]]
-        i_end = offsets[pairs[p, 0] + 1]
-        j = offsets[pairs[p, 1]]
-        j_end = offsets[pairs[p, 1] + 1]
-        c = 0
-        while i < i_end and j < j_end:
-            x = flat[i]
-            y = flat[j]
-            if x == y:
-                c += 1
-                i += 1
-                j += 1
-            elif x < y:
-                i += 1
-            else:
-                j += 1
-        out[p] = c
+        a = pairs[p, 0]
+        b = pairs[p, 1]
+        out[p] = merge_count(flat, offsets[a], offsets[a + 1], offsets[b], offsets[b + 1])
     return out
 
 
@@ -125,23 +132,8 @@ def _passing(
         return np.zeros(0, dtype=bool), np.empty(0, dtype=np.float64)
     if arr.min() < 0 or arr.max() >= len(shingles):
         raise ValueError(f"pair index out of range 0..{len(shingles) - 1}")
-    # Only the sets that appear in a pair are gathered into the flat array.
-    used = np.unique(arr)
-    offsets = np.zeros(used.shape[0] + 1, dtype=np.int64)
-    if set_sizes is not None:
-        sizes = np.asarray(set_sizes, dtype=np.int64)[used]
-        np.cumsum(sizes, out=offsets[1:])
-        flat = np.empty(int(offsets[-1]), dtype=np.uint64)
-        for pos, u in enumerate(used.tolist()):
-            part = shingles[u]
-            if part.shape[0] != sizes[pos]:
-                raise ValueError(f"set {u} has {part.shape[0]} items, set_sizes says {sizes[pos]}")
-            flat[offsets[pos] : offsets[pos + 1]] = part
-    else:
-        parts = [np.asarray(shingles[int(u)], dtype=np.uint64) for u in used]
-        sizes = np.array([p.shape[0] for p in parts], dtype=np.int64)
-        np.cumsum(sizes, out=offsets[1:])
-        flat = np.concatenate(parts) if parts else np.empty(0, dtype=np.uint64)
+    used = sorted_unique(arr)
+    flat, offsets, sizes = _gather(used, shingles, set_sizes)
     local = np.searchsorted(used, arr)
     inter = _intersections(flat, offsets, np.ascontiguousarray(local)).astype(np.float64)
     size_a = sizes[local[:, 0]].astype(np.float64)
@@ -158,6 +150,59 @@ def _passing(
         sim[by_cont] = cont[by_cont]
         keep |= by_cont
     return keep, sim
+
+
+def _gather(
+    used: np.ndarray, shingles: Sequence[np.ndarray], set_sizes: np.ndarray | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The sets ``used`` (sorted unit indices) packed as (flat, offsets, sizes)."""
+    gather = getattr(shingles, "gather", None)
+    if gather is not None:
+        # A chunked store (RaggedView) packs them a chunk at a time.
+        flat, offsets = gather(used)
+        sizes = np.diff(offsets)
+        if set_sizes is not None:
+            expected = np.asarray(set_sizes, dtype=np.int64)[used]
+            bad = np.flatnonzero(sizes != expected)
+            if bad.size:
+                b = int(bad[0])
+                raise ValueError(
+                    f"set {int(used[b])} has {sizes[b]} items, set_sizes says {expected[b]}"
+                )
+        return flat, offsets, sizes
+    # Only the sets that appear in a pair are gathered into the flat array.
+    offsets = np.zeros(used.shape[0] + 1, dtype=np.int64)
+    if set_sizes is not None:
+        sizes = np.asarray(set_sizes, dtype=np.int64)[used]
+        np.cumsum(sizes, out=offsets[1:])
+        flat = np.empty(int(offsets[-1]), dtype=np.uint64)
+        for pos, u in enumerate(used.tolist()):
+            part = shingles[u]
+            if part.shape[0] != sizes[pos]:
+                raise ValueError(f"set {u} has {part.shape[0]} items, set_sizes says {sizes[pos]}")
+            flat[offsets[pos] : offsets[pos + 1]] = part
+    else:
+        parts = [np.asarray(shingles[int(u)], dtype=np.uint64) for u in used]
+        sizes = np.array([p.shape[0] for p in parts], dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        flat = np.concatenate(parts) if parts else np.empty(0, dtype=np.uint64)
+    return flat, offsets, sizes
+
+
+def _tiles(arr: np.ndarray, sizes: np.ndarray, budget: int) -> list[np.ndarray]:
+    """Rows of the (n, 2) pairs ``arr`` grouped so each group's sets hold about
+    ``budget`` shingles at most (see :func:`verify_pairs_tiled`), in tile order."""
+    used = sorted_unique(arr)
+    segment = np.cumsum(sizes[used]) // max(1, budget // 2)
+    # Segment numbers are increasing but may skip; make them dense.
+    segment = np.unique(segment, return_inverse=True)[1].reshape(-1)
+    seg = segment[np.searchsorted(used, arr)]
+    lo = np.minimum(seg[:, 0], seg[:, 1])
+    hi = np.maximum(seg[:, 0], seg[:, 1])
+    tile = lo * (int(segment.max()) + 1) + hi
+    order = np.argsort(tile, kind="stable")
+    bounds = np.flatnonzero(np.diff(tile[order])) + 1
+    return np.split(order, bounds)
 
 
 def verify_pairs_tiled(
@@ -188,19 +233,112 @@ def verify_pairs_tiled(
     keep = np.zeros(arr.shape[0], dtype=bool)
     if not arr.size:
         return keep
-    used = np.unique(arr)
-    segment = np.cumsum(sizes[used]) // max(1, budget // 2)
-    # Segment numbers are increasing but may skip; make them dense.
-    segment = np.unique(segment, return_inverse=True)[1].reshape(-1)
-    seg = segment[np.searchsorted(used, arr)]
-    lo = np.minimum(seg[:, 0], seg[:, 1])
-    hi = np.maximum(seg[:, 0], seg[:, 1])
-    tile = lo * (int(segment.max()) + 1) + hi
-    order = np.argsort(tile, kind="stable")
-    bounds = np.flatnonzero(np.diff(tile[order])) + 1
-    for rows in np.split(order, bounds):
+    for rows in _tiles(arr, sizes, budget):
         keep[rows], _ = _passing(arr[rows], shingles, threshold, containment_threshold, sizes)
     return keep
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _root(parent: np.ndarray, x: int) -> int:  # pragma: no cover - compiled
+    while parent[x] != x:
+        parent[x] = parent[parent[x]]
+        x = parent[x]
+    return x
+
+
+@numba.njit(cache=True, nogil=True)
+def _connect_kernel(  # pragma: no cover - compiled
+    parent: np.ndarray,
+    flat: np.ndarray,
+    offsets: np.ndarray,
+    local: np.ndarray,
+    pairs: np.ndarray,
+    threshold: float,
+    containment: float,
+) -> tuple[int, int]:
+    # The decision is _passing's, in the same float64 operations.
+    checked = 0
+    passed = 0
+    for p in range(pairs.shape[0]):
+        a = _root(parent, pairs[p, 0])
+        b = _root(parent, pairs[p, 1])
+        if a == b:
+            continue
+        checked += 1
+        i = offsets[local[p, 0]]
+        i_end = offsets[local[p, 0] + 1]
+        j = offsets[local[p, 1]]
+        j_end = offsets[local[p, 1] + 1]
+        size_a = float(i_end - i)
+        size_b = float(j_end - j)
+        if size_a == 0.0 or size_b == 0.0:
+            continue
+        inter = float(merge_count(flat, i, i_end, j, j_end))
+        union = size_a + size_b - inter
+        ok = (inter / union if union > 0 else 0.0) >= threshold
+        if not ok and containment >= 0.0:
+            ok = inter / min(size_a, size_b) >= containment
+        if ok:
+            passed += 1
+            # The smaller index is the root: labels are smallest members.
+            if a < b:
+                parent[b] = a
+            else:
+                parent[a] = b
+    return checked, passed
+
+
+def connect_verified(
+    n: int,
+    pairs: np.ndarray,
+    shingles: Sequence[np.ndarray],
+    sizes: np.ndarray,
+    budget: int,
+    threshold: float,
+    containment_threshold: float | None = None,
+) -> tuple[np.ndarray, int, int]:
+    """Components of the candidate pairs that pass, verifying only pairs whose
+    units are not yet joined: (label of each unit, pairs checked, pairs passed).
+
+    The labels equal ``connected_components(n, verify_pairs(...)[0])`` (the
+    smallest member of each component): a pair whose units are already
+    joined could add no link. In a bucket of k copies that is about k checks
+    instead of k^2 / 2. Sets are gathered in tiles as in
+    :func:`verify_pairs_tiled`.
+
+    >>> s = [np.array([1, 2, 3], np.uint64)] * 3 + [np.array([7], np.uint64)]
+    >>> labels, checked, passed = connect_verified(
+    ...     4, np.array([[0, 1], [0, 2], [1, 2], [2, 3]]), s, np.array([3, 3, 3, 1]), 100, 0.5)
+    >>> labels.tolist(), checked, passed
+    ([0, 0, 0, 3], 3, 2)
+    """
+    if not 0.0 <= threshold <= 1.0:
+        raise ValueError(f"threshold must be in [0, 1], got {threshold}")
+    if containment_threshold is not None and not 0.0 <= containment_threshold <= 1.0:
+        raise ValueError(f"containment_threshold must be in [0, 1], got {containment_threshold}")
+    arr = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    if arr.size and (arr.min() < 0 or arr.max() >= n):
+        raise ValueError(f"pair index out of range 0..{n - 1}")
+    parent = np.arange(n, dtype=np.int64)
+    checked = passed = 0
+    cont = -1.0 if containment_threshold is None else float(containment_threshold)
+    for rows in _tiles(arr, sizes, budget) if arr.size else []:
+        tile = np.ascontiguousarray(arr[rows])
+        used = sorted_unique(tile)
+        flat, offsets, _ = _gather(used, shingles, sizes)
+        local = np.ascontiguousarray(np.searchsorted(used, tile))
+        c, p = _connect_kernel(parent, flat, offsets, local, tile, float(threshold), cont)
+        checked += c
+        passed += p
+    return _flatten(parent), checked, passed
+
+
+@numba.njit(cache=True, nogil=True)
+def _flatten(parent: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    # Ascending order: a node's root is smaller, so its parent is already final.
+    for x in range(parent.shape[0]):
+        parent[x] = parent[parent[x]]
+    return parent
 
 
 def verify_pairs_estimated(
@@ -245,6 +383,9 @@ def split_by_keeper(
     similar: Callable[[int, int], bool],
 ) -> list[tuple[int, list[int]]]:
     """Split one connected component into clusters that each match their keeper.
+
+    The pipeline runs the vectorised form (:mod:`dedup.keeper_split`); this
+    per-pair one is its reference in the tests.
 
     LSH links chain: A~B and B~C does not make A~C. Repeatedly pick the keeper
     among the remaining members with ``choose_keeper``, put into its cluster

@@ -127,6 +127,8 @@ class Decisions:
     passage_removed: np.ndarray = field(init=False)  # cut as a copy (index or corpus)
     clusters: Counter[str] = field(default_factory=Counter)
     index_report: dict[str, Any] = field(default_factory=dict)
+    # Per level: candidate, verified and rejected pairs, keeper-split work.
+    stage_counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         n, m = self.corpus.n_docs, self.corpus.n_passages

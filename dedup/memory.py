@@ -1,4 +1,5 @@
-"""Process memory: peak RSS for the report, and handing freed memory back.
+"""Process memory: peak RSS for the report (per stage, driver and workers), and
+handing freed memory back.
 
 Reading pickled chunks, analysing them and dropping them leaves glibc's heap
 full of free holes; RSS then grows with the number of chunks even though the
@@ -10,6 +11,7 @@ the driver's footprint at what it really holds.
 from __future__ import annotations
 
 import ctypes
+import os
 import resource
 import sys
 
@@ -40,3 +42,54 @@ def release_free_memory() -> bool:
     trim.argtypes = [ctypes.c_size_t]
     trim(0)
     return True
+
+
+def _status_kb(path: str, field: str) -> int | None:
+    """A ``Vm*`` figure (kB) from a /proc status file, or None where there is none."""
+    try:
+        with open(path, encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def reset_peak() -> bool:
+    """Start a new peak-RSS window for this process (Linux: VmHWM := VmRSS).
+
+    Returns whether the platform allows it; where it does not, the stage
+    peaks below are the process's lifetime peak so far.
+    """
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+            fh.write("5")
+    except OSError:
+        return False
+    return True
+
+
+def window_peak_mb() -> float:
+    """Peak RSS of this process since the last :func:`reset_peak`, in MB."""
+    kb = _status_kb("/proc/self/status", "VmHWM")
+    if kb is None:
+        return peak_rss_mb()
+    return round(kb / 1024, 1)
+
+
+def workers_peak_mb() -> float:
+    """Sum of the peak RSS of this process's live children (e.g. a worker pool), in MB.
+
+    Each child's figure is its own lifetime peak: a pool outlives the stages,
+    so this is what the workers needed up to now, not within one stage.
+    """
+    pids: list[str] = []
+    try:
+        for task in os.listdir("/proc/self/task"):
+            with open(f"/proc/self/task/{task}/children", encoding="ascii") as fh:
+                pids.extend(fh.read().split())
+    except OSError:
+        return 0.0
+    kb = sum(_status_kb(f"/proc/{pid}/status", "VmHWM") or 0 for pid in pids)
+    return round(kb / 1024, 1)

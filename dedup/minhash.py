@@ -33,13 +33,15 @@ keys that are unique per row, so an empty text is never an LSH candidate, and
 
 Note on JIT cost: the fast kernel is compiled by numba on first use (about
 3 s here; the union-find and verification kernels under 1 s each) and cached
-on disk (``cache=True``), so later processes load it in milliseconds. A
-MinHasher builds two lookup tables on construction (about 30 ms): build one
-per process and reuse it.
+on disk (``cache=True``), so later processes load it in milliseconds. The
+two lookup tables a MinHasher uses (about 300 ms to build) are pure functions
+of the Unicode tables, so they are built once per process, read-only, and
+shared by every MinHasher: one per chunk and level costs only its permutations.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import struct
@@ -101,6 +103,7 @@ class MinHashParams:
             raise ValueError(f"scheme must be one of {SCHEMES}, got {self.scheme!r}")
 
 
+@functools.cache
 def _word_table() -> np.ndarray:
     """uint8 table over all code points: 1 where ``regex``'s ``\\w`` matches.
 
@@ -114,6 +117,7 @@ def _word_table() -> np.ndarray:
     # \w+ over all code points in order finds a few hundred runs: cheap.
     for m in _WORD_RE.finditer(text):
         table[cps[m.start() : m.end()]] = 1
+    table.flags.writeable = False
     return table
 
 
@@ -150,6 +154,7 @@ _FNV_PRIME = 0x100000001B3
 _FOLD_LIMIT = 0x20000
 
 
+@functools.cache
 def _fold_table() -> np.ndarray:
     """(FOLD_LIMIT, 4) int32: column 0 = length of chr(cp).casefold(), 1..3 its code points.
 
@@ -168,6 +173,7 @@ def _fold_table() -> np.ndarray:
             table[cp, 1 : 1 + len(folded)] = [ord(c) for c in folded]
     for cp in range(ord("A"), ord("Z") + 1):
         table[cp, 1] = cp + 32
+    table.flags.writeable = False
     return table
 
 
@@ -204,6 +210,15 @@ def _emit(  # pragma: no cover - compiled
     if emit_hashes:
         hashes[n_out] = h
         return n_out + 1
+    _fold_min(h, a, b, acc)
+    return n_out
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _fold_min(  # pragma: no cover - compiled
+    h: np.uint64, a: np.ndarray, b: np.ndarray, acc: np.ndarray
+) -> None:
+    """Fold a shingle hash into the running minima ``acc`` of every permutation."""
     # Fold to 32 bits, then datasketch's affine32 step. numba widens uint32
     # arithmetic to 64 bits: mask after each multiply so wraparound is uint32's.
     mask32 = np.uint64(0xFFFFFFFF)
@@ -218,7 +233,41 @@ def _emit(  # pragma: no cover - compiled
         v = np.uint32(a[k] * x32 + b[k])
         if v < acc[k]:
             acc[k] = v
-    return n_out
+
+
+@numba.njit(cache=True, nogil=True)
+def _sort_unique_runs(hashes: np.ndarray, counts: np.ndarray) -> int:  # pragma: no cover
+    """Sort each document's run of ``hashes`` (``counts[d]`` long, in order),
+    drop repeats, pack the runs to the front; ``counts`` become the new lengths.
+    Returns the packed length."""
+    read = 0
+    write = 0
+    for d in range(counts.shape[0]):
+        run = np.sort(hashes[read : read + counts[d]])
+        read += counts[d]
+        kept = 0
+        for i in range(run.shape[0]):
+            if i == 0 or run[i] != run[i - 1]:
+                hashes[write + kept] = run[i]
+                kept += 1
+        write += kept
+        counts[d] = kept
+    return write
+
+
+@numba.njit(cache=True, nogil=True)
+def _sign_hashes(  # pragma: no cover - compiled
+    flat: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray, sig: np.ndarray
+) -> None:
+    """Row d of ``sig`` from document d's shingle hashes ``flat[offsets[d]:offsets[d+1]]``."""
+    acc = np.empty(a.shape[0], dtype=np.uint32)
+    for d in range(offsets.shape[0] - 1):
+        for k in range(a.shape[0]):
+            acc[k] = np.uint32(0xFFFFFFFF)
+        for i in range(offsets[d], offsets[d + 1]):
+            _fold_min(flat[i], a, b, acc)
+        for k in range(a.shape[0]):
+            sig[d, k] = acc[k]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -486,16 +535,35 @@ class MinHasher:
         out: list[np.ndarray] = []
         for start, end in self._chunks(texts):
             hashes, counts = self._run_kernel(texts[start:end], None)
-            doc = np.repeat(np.arange(end - start, dtype=np.int64), counts)
-            # Sort by (document, hash) at once, drop repeats within a document.
-            order = np.lexsort((hashes, doc))
-            hashes, doc = hashes[order], doc[order]
-            keep = np.ones(hashes.shape[0], dtype=bool)
-            keep[1:] = (hashes[1:] != hashes[:-1]) | (doc[1:] != doc[:-1])
-            hashes, doc = hashes[keep], doc[keep]
-            bounds = np.searchsorted(doc, np.arange(1, end - start))
-            out.extend(np.split(hashes, bounds))
+            # Each document's hashes sorted and de-duplicated in place (one
+            # compiled pass; a lexsort over the whole batch was most of the cost).
+            n = _sort_unique_runs(hashes, counts)
+            out.extend(np.split(hashes[:n], np.cumsum(counts)[:-1]))
         return out
+
+    def sign_and_shingles(self, texts: Sequence[str]) -> tuple[np.ndarray, list[np.ndarray]]:
+        """``(sign(texts), shingle_hashes_many(texts))``, tokenising the texts once.
+
+        With the fast scheme the signatures are taken from the shingle hashes
+        (the minimum over a set is the minimum over its repeats), so the kernel
+        runs once instead of twice.
+
+        >>> h = MinHasher(MinHashParams(num_perm=8, ngram=2))
+        >>> sig, sh = h.sign_and_shingles(["a b c", ""])
+        >>> bool((sig == h.sign(["a b c", ""])).all()), [s.shape[0] for s in sh]
+        (True, [2, 0])
+        """
+        shingles = self.shingle_hashes_many(texts)
+        if self.params.scheme != "fast":
+            return self.sign(texts), shingles
+        offsets = np.zeros(len(shingles) + 1, dtype=np.int64)
+        np.cumsum([s.shape[0] for s in shingles], out=offsets[1:])
+        flat = np.concatenate(shingles) if shingles else np.empty(0, dtype=np.uint64)
+        sig = np.empty((len(shingles), self.params.num_perm), dtype=np.uint32)
+        a = self._a.astype(np.uint32, copy=False)
+        b = self._b.astype(np.uint32, copy=False)
+        _sign_hashes(flat.astype(np.uint64, copy=False), offsets, a, b, sig)
+        return sig, shingles
 
     def sign(self, texts: Sequence[str]) -> np.ndarray:
         """Signatures, shape ``(len(texts), num_perm)``.

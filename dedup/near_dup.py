@@ -11,18 +11,28 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Protocol
 
 import numpy as np
 
+from dedup.big_buckets import rescue_pairs
 from dedup.canonical import Choice, Member, choose_keeper
 from dedup.cluster import (
+    connect_verified,
     containment,
     jaccard,
-    split_by_keeper,
     verify_pairs,
     verify_pairs_estimated,
     verify_pairs_tiled,
+)
+from dedup.keeper_split import (
+    EstimatedScores,
+    ExactScores,
+    LocalScores,
+    PairwiseScores,
+    StageStats,
+    split_component,
 )
 from dedup.lsh import optimal_params
 from dedup.minhash import estimate_jaccard, is_empty_signature
@@ -93,6 +103,11 @@ class Verifier(Protocol):
         """The score that makes units a and b copies, or None when they are not."""
         ...
 
+    def local(self, units: np.ndarray) -> LocalScores | None:
+        """Scores among ``units`` (sorted global indices) by local position, in
+        memory; None when they do not fit (the split then asks pair by pair)."""
+        ...
+
 
 @dataclass(frozen=True)
 class ExactVerifier:
@@ -122,6 +137,27 @@ class ExactVerifier:
     def similarity(self, a: int, b: int) -> float | None:
         return self.rule.similarity(self.shingles[a], self.shingles[b])
 
+    def connect(self, n: int, pairs: np.ndarray) -> tuple[np.ndarray, int, int]:
+        """Components of the passing pairs, checking only pairs not yet joined
+        (see :func:`dedup.cluster.connect_verified`): labels, checked, passed."""
+        sizes = self.sizes
+        if sizes is None:
+            sizes = np.array([s.shape[0] for s in self.shingles], dtype=np.int64)
+        rule = self.rule
+        return connect_verified(
+            n, pairs, self.shingles, sizes, self.budget, rule.threshold, rule.containment
+        )
+
+    def local(self, units: np.ndarray) -> LocalScores | None:
+        if self.sizes is not None and int(self.sizes[units].sum()) > self.budget:
+            return None
+        gather = getattr(self.shingles, "gather", None)
+        if gather is not None:
+            flat, offsets = gather(units)
+            return ExactScores(flat, offsets, self.rule.threshold, self.rule.containment)
+        sets = [self.shingles[int(u)] for u in units]
+        return ExactScores.pack(sets, self.rule.threshold, self.rule.containment)
+
 
 @dataclass(frozen=True)
 class EstimatedVerifier:
@@ -141,6 +177,9 @@ class EstimatedVerifier:
         est = estimate_jaccard(self.signatures[a], self.signatures[b])
         return est if est >= self.threshold else None
 
+    def local(self, units: np.ndarray) -> LocalScores | None:
+        return EstimatedScores(self.signatures[units], self.threshold)
+
 
 def clusters_from_pairs(
     n: int,
@@ -150,16 +189,71 @@ def clusters_from_pairs(
     policy: str,
     source_priority: Sequence[str],
     preferred: Callable[[int], bool] | None = None,
+    stats: StageStats | None = None,
+    progress: Callable[[int], object] | None = None,
+    buckets: Sequence[np.ndarray] = (),
 ) -> list[Cluster]:
     """Verify candidate pairs, join them into components, split each around its keeper.
 
     ``n`` units are indexed 0..n-1; ``member_of(i)`` describes unit i to the
     keeper policy. When some members of a group are ``preferred`` (passages of
     a document that is itself the kept copy of a duplicate document), the
-    keeper is chosen among those, by the policy.
+    keeper is chosen among those, by the policy. ``stats`` collects counts;
+    ``progress(k)`` is told of every component of k units once it is split.
+    ``buckets`` are the members of LSH buckets reduced to a star and a chain:
+    their members left in no cluster are verified again against a few centres
+    (see :mod:`dedup.big_buckets`), and the split redone when one joins.
     """
-    labels = connected_components(n, verifier.verify(pairs))
-    return _split_components(labels, verifier, member_of, policy, source_priority, preferred)
+    arr = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    connect = getattr(verifier, "connect", None)
+    if connect is not None:
+        labels, checked, passed = connect(n, arr)
+    else:
+        verified = verifier.verify(arr)
+        labels = connected_components(n, verified)
+        checked, passed = arr.shape[0], verified.shape[0]
+    if stats is not None:
+        stats.candidate_pairs += int(arr.shape[0])
+        stats.checked_pairs += int(checked)
+        stats.verified_pairs += int(passed)
+    clusters = _split_components(
+        labels, verifier, member_of, policy, source_priority, preferred, stats, progress
+    )
+    # The same bucket recurs in band after band: look at each once.
+    buckets = list({b.tobytes(): b for b in buckets}.values())
+    tried = [{int(b[0])} for b in buckets]
+    while buckets:
+        owner = np.full(n, -1, dtype=np.int64)
+        for c in clusters:
+            owner[list(c.members)] = c.keeper
+        again = rescue_pairs(buckets, owner, tried)
+        if not again.size:
+            break
+        joined = verifier.verify(again)
+        if stats is not None:
+            stats.rescue_checked += int(again.shape[0])
+            stats.rescued += int(joined.shape[0])
+        if not joined.size:
+            continue
+        edges = np.concatenate([np.stack([np.arange(n), labels], axis=1), joined])
+        labels = connected_components(n, edges)
+        if stats is not None:  # the split's counts describe the final split
+            stats.components = stats.rounds = stats.scored = 0
+        clusters = _split_components(
+            labels, verifier, member_of, policy, source_priority, preferred, stats
+        )
+    return clusters
+
+
+def _components(labels: np.ndarray) -> list[np.ndarray]:
+    """Members (sorted) of every component of two or more units, by smallest member."""
+    if not labels.size:
+        return []
+    counts = np.bincount(labels, minlength=labels.shape[0])
+    multi = np.flatnonzero(counts[labels] > 1)
+    order = multi[np.argsort(labels[multi], kind="stable")]
+    bounds = np.flatnonzero(np.diff(labels[order])) + 1
+    return np.split(order, bounds) if order.size else []
 
 
 def _split_components(
@@ -169,66 +263,61 @@ def _split_components(
     policy: str,
     source_priority: Sequence[str],
     preferred: Callable[[int], bool] | None = None,
+    stats: StageStats | None = None,
+    progress: Callable[[int], object] | None = None,
 ) -> list[Cluster]:
-    # Only components of two or more units need any work.
-    counts = np.bincount(labels, minlength=labels.shape[0]) if labels.size else labels
-    multi = np.flatnonzero(counts[labels] > 1) if labels.size else labels
-    order = multi[np.argsort(labels[multi], kind="stable")]
-    sorted_labels = labels[order]
-    bounds = np.flatnonzero(np.diff(sorted_labels)) + 1
-    groups = np.split(order, bounds) if order.size else []
-    members: dict[int, Member] = {}
-    scores: dict[tuple[int, int], float | None] = {}
-
-    def member(i: int) -> Member:
-        if i not in members:
-            members[i] = member_of(i)
-        return members[i]
-
-    def pool(idx: Sequence[int]) -> list[int]:
-        favoured = [i for i in idx if preferred(i)] if preferred is not None else []
-        return favoured or list(idx)
-
-    def keeper_of(idx: Sequence[int]) -> int:
-        among = pool(idx)
-        choice = choose_keeper([member(i) for i in among], policy, source_priority)
-        return int(among[choice.keeper])
-
-    def score(keeper: int, other: int) -> float | None:
-        # Asked once by the split and once for the cluster record: compute once.
-        if (keeper, other) not in scores:
-            scores[keeper, other] = verifier.similarity(keeper, other)
-        return scores[keeper, other]
-
     keyed: list[tuple[tuple[int, int, int], Cluster]] = []
-    for group in groups:
-        # A unit belongs to one component: the caches need only live for it
-        # (kept across components they would grow with every duplicate).
-        members.clear()
-        scores.clear()
-        idx = sorted(int(i) for i in group)
-        for keeper, group_members in split_by_keeper(
-            idx, keeper_of, lambda a, b: score(a, b) is not None
+    for group in _components(labels):
+        idx = np.sort(group).astype(np.int64)
+        ids = idx.tolist()
+        members = [member_of(i) for i in ids]
+        scorer = verifier.local(idx) if hasattr(verifier, "local") else None
+        if scorer is None:
+            scorer = PairwiseScores(partial(_global_similarity, verifier, ids))
+        pref = np.array([preferred(i) for i in ids], dtype=bool) if preferred else None
+        for keeper_pos, local, sims in split_component(
+            members, scorer, policy, source_priority, pref, stats
         ):
-            if len(group_members) < 2:
+            if local.shape[0] < 2:
                 continue
-            ordered = tuple(sorted(group_members))
-            choice = choose_keeper([member(i) for i in ordered], policy, source_priority)
-            among = pool(ordered)
-            if len(among) < len(ordered):
-                # Scores of every member, the choice among the preferred ones.
-                sub = choose_keeper([member(i) for i in among], policy, source_priority)
-                choice = Choice(
-                    keeper=ordered.index(among[sub.keeper]),
-                    policy=choice.policy,
-                    scores=choice.scores,
-                    why="in the kept copy of a duplicate document, so never cut; then " + sub.why,
-                )
-            if ordered[choice.keeper] != keeper:  # pragma: no cover - policies are consistent
-                raise RuntimeError("canonical policy chose differently on a subset of its cluster")
-            sims = tuple(1.0 if i == keeper else float(score(keeper, i) or 0.0) for i in ordered)
-            cluster = Cluster(members=ordered, keeper=keeper, similarity=sims, choice=choice)
-            k = member(keeper)
-            keyed.append(((k.order, k.start, keeper), cluster))
+            cluster = _cluster(ids, members, keeper_pos, local, sims, policy, source_priority, pref)
+            k = members[keeper_pos]
+            keyed.append(((k.order, k.start, cluster.keeper), cluster))
+        if progress is not None:
+            progress(len(ids))
     keyed.sort(key=lambda kc: kc[0])
     return [c for _, c in keyed]
+
+
+def _global_similarity(verifier: Verifier, ids: list[int], a: int, b: int) -> float | None:
+    return verifier.similarity(ids[a], ids[b])
+
+
+def _cluster(
+    ids: list[int],
+    members: list[Member],
+    keeper_pos: int,
+    local: np.ndarray,
+    sims: np.ndarray,
+    policy: str,
+    source_priority: Sequence[str],
+    pref: np.ndarray | None,
+) -> Cluster:
+    """One split-off cluster as a record: members, keeper, scores and the keeper's why."""
+    pos = local.tolist()
+    ordered = tuple(ids[p] for p in pos)
+    choice = choose_keeper([members[p] for p in pos], policy, source_priority)
+    among = [p for p in pos if pref[p]] if pref is not None else []
+    if among and len(among) < len(pos):
+        # Scores of every member, the choice among the preferred ones.
+        sub = choose_keeper([members[p] for p in among], policy, source_priority)
+        choice = Choice(
+            keeper=pos.index(among[sub.keeper]),
+            policy=choice.policy,
+            scores=choice.scores,
+            why="in the kept copy of a duplicate document, so never cut; then " + sub.why,
+        )
+    if pos[choice.keeper] != keeper_pos:  # pragma: no cover - policies are consistent
+        raise RuntimeError("canonical policy chose differently on a subset of its cluster")
+    similarity = tuple(float(s) for s in sims.tolist())
+    return Cluster(members=ordered, keeper=ids[keeper_pos], similarity=similarity, choice=choice)

@@ -61,9 +61,16 @@ from dedup.engines.base import Engine
 from dedup.index import Index, IndexEntry
 from dedup.io.readers import ErrorLog
 from dedup.io.results import CleanResult, ListSink
-from dedup.io.spool import RaggedView, Spool
-from dedup.lsh import candidate_pairs
-from dedup.memory import peak_rss_mb, release_free_memory
+from dedup.io.spool import MappedRagged, RaggedView, Spool
+from dedup.keeper_split import LocalScores, StageStats
+from dedup.lsh import candidate_pairs, merge_sorted_unique, salted_keys
+from dedup.memory import (
+    peak_rss_mb,
+    release_free_memory,
+    reset_peak,
+    window_peak_mb,
+    workers_peak_mb,
+)
 from dedup.near_dup import (
     Cluster,
     EstimatedVerifier,
@@ -94,16 +101,21 @@ class _Stages:
     quiet: bool = True
     resumed_chunks: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    # The driver's peak within each stage (the lifetime peak is their maximum),
+    # and the live workers' summed peaks at its end.
     peak_rss_mb: dict[str, float] = field(default_factory=dict)
+    workers_peak_rss_mb: dict[str, float] = field(default_factory=dict)
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
         t0 = time.perf_counter()
+        windowed = reset_peak()
         try:
             yield
         finally:
             self.timings[name] = round(time.perf_counter() - t0, 4)
-            self.peak_rss_mb[name] = peak_rss_mb()
+            self.peak_rss_mb[name] = window_peak_mb() if windowed else peak_rss_mb()
+            self.workers_peak_rss_mb[name] = workers_peak_mb()
 
     def bar(self, total: int | None, desc: str, unit: str = "chunk") -> tqdm:
         return tqdm(
@@ -179,16 +191,21 @@ def spool_stage(
     return n_read
 
 
-def template_stage(spool: Spool, config: Config) -> SiteTemplates | None:
+def template_stage(
+    spool: Spool, config: Config, stages: _Stages | None = None
+) -> SiteTemplates | None:
     """Learn site-template lines over the whole spooled corpus (streaming)."""
     bp = config.boilerplate
     if not (bp.enabled and bp.templates):
         return None
+    stages = stages or _Stages()
 
     def pages() -> Iterator[tuple[str | None, str]]:
-        for k in range(spool.n_chunks):
-            for d in spool.read(("docs", k)):
-                yield d.site, d.text
+        with stages.bar(spool.n_chunks, "templates") as bar:
+            for k in range(spool.n_chunks):
+                for d in spool.read(("docs", k)):
+                    yield d.site, d.text
+                bar.update(1)
 
     return learn_templates(pages(), bp)
 
@@ -243,14 +260,22 @@ def _shingle_budget(config: Config) -> int:
 
 
 def _shingle_view(spool: Spool, level: str, sizes: list[int]) -> RaggedView:
+    # Memory-mapped columns, not the pickled analysis: verification and the
+    # keeper split look sets up across many chunks, and re-unpickling a chunk
+    # per lookup was most of the document stage on heavily duplicated corpora.
     def load(k: int) -> Any:
-        analysis: ChunkAnalysis = spool.read(("analysis", k))
-        return analysis.docs.shingles if level == "document" else analysis.passages.shingles
+        return MappedRagged(*spool.shingle_columns(level, k))
 
     return RaggedView(load, sizes)
 
 
-def document_stage(corpus: CorpusTable, spool: Spool, config: Config, decisions: Decisions) -> None:
+def document_stage(
+    corpus: CorpusTable,
+    spool: Spool,
+    config: Config,
+    decisions: Decisions,
+    stages: _Stages | None = None,
+) -> None:
     """Cluster whole documents (after boilerplate); drop all but each keeper.
 
     Documents already dropped as copies of indexed ones take no part. Under
@@ -261,8 +286,20 @@ def document_stage(corpus: CorpusTable, spool: Spool, config: Config, decisions:
     if not config.document.enabled or n < 2:
         return
     doc_of = np.arange(n, dtype=np.int64)
+    # Documents already dropped (copies of indexed ones) take no part in the
+    # buckets at all: a large bucket yields only a star and a chain, and a star
+    # centred on a dropped document would leave the others without an edge.
+    units = np.flatnonzero(~decisions.dropped_mask())
+    keys = corpus.doc_keys[units]
+    if config.index.policy == "per_source":
+        keys = salted_keys(keys, corpus.site_codes[units])
+    large: list[np.ndarray] = []
     pairs = _restrict_pairs(
-        candidate_pairs(corpus.doc_keys), doc_of, decisions, corpus, config.index.policy
+        units[candidate_pairs(keys, large_buckets=large)],
+        doc_of,
+        decisions,
+        corpus,
+        config.index.policy,
     )
     verifier: Verifier
     if config.document.verify == "estimate":
@@ -275,14 +312,20 @@ def document_stage(corpus: CorpusTable, spool: Spool, config: Config, decisions:
             sizes=corpus.doc_shingles,
             budget=_shingle_budget(config),
         )
-    clusters = clusters_from_pairs(
-        n,
-        pairs,
-        verifier,
-        lambda g: corpus.member(g, 0, int(corpus.chars[g])),
-        config.canonical.policy,
-        config.canonical.source_priority,
-    )
+    stats = StageStats()
+    with (stages or _Stages()).bar(None, "document dedup", unit="doc") as bar:
+        clusters = clusters_from_pairs(
+            n,
+            pairs,
+            verifier,
+            lambda g: corpus.member(g, 0, int(corpus.chars[g])),
+            config.canonical.policy,
+            config.canonical.source_priority,
+            stats=stats,
+            progress=bar.update,
+            buckets=[units[b] for b in large],
+        )
+    decisions.stage_counts["document"] = stats.to_json()
     spans = corpus.doc_span
     drop_all = config.index.policy == "drop_all"
     for num, cluster in enumerate(clusters):
@@ -531,17 +574,60 @@ class _DisjointVerifier:
     corpus: CorpusTable
 
     def verify(self, pairs: np.ndarray) -> np.ndarray:
-        return self.inner.verify(pairs)
+        arr = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+        return self.inner.verify(arr[~_overlapping(self.corpus, arr)] if arr.size else arr)
+
+    def connect(self, n: int, pairs: np.ndarray) -> tuple[np.ndarray, int, int]:
+        # Overlapping pairs were taken out of the candidates before clustering.
+        return self.inner.connect(n, pairs)
 
     def similarity(self, a: int, b: int) -> float | None:
         if _overlapping(self.corpus, np.array([[a, b]], dtype=np.int64))[0]:
             return None
         return self.inner.similarity(a, b)
 
+    def local(self, units: np.ndarray) -> LocalScores | None:
+        inner = self.inner.local(units)
+        if inner is None:
+            return None
+        corpus = self.corpus
+        return _DisjointScores(inner, corpus.passage_doc[units], corpus.passage_span[units])
 
-def _passage_pairs(spool: Spool, corpus: CorpusTable, bands: int) -> np.ndarray:
-    """Candidate pairs over all passages, one band at a time (bounded memory)."""
+
+@dataclass(frozen=True)
+class _DisjointScores:
+    """Local scores with overlapping passages of one document never copies."""
+
+    inner: LocalScores
+    doc: np.ndarray  # (k,) document of each local unit
+    span: np.ndarray  # (k, 2)
+
+    def scores(self, keeper: int, others: np.ndarray) -> np.ndarray:
+        out = self.inner.scores(keeper, others)
+        ks, ke = self.span[keeper]
+        overlap = (
+            (self.doc[others] == self.doc[keeper])
+            & (self.span[others, 0] < ke)
+            & (ks < self.span[others, 1])
+        )
+        out[overlap] = np.nan
+        return out
+
+
+def _passage_pairs(
+    spool: Spool,
+    corpus: CorpusTable,
+    bands: int,
+    progress: Callable[[int], object] | None = None,
+    eligible: np.ndarray | None = None,
+    salt: np.ndarray | None = None,
+    large: list[np.ndarray] | None = None,
+) -> np.ndarray:
+    """Candidate pairs over the ``eligible`` passages (all by default), one band
+    at a time (bounded memory); with ``salt``, only units of equal salt pair.
+    Members of buckets reduced to a star and a chain are added to ``large``."""
     m = int(corpus.passage_doc.shape[0])
+    units = np.arange(m, dtype=np.int64) if eligible is None else np.flatnonzero(eligible)
     # Pairs as one int64 each (i * m + j), merged band by band: memory holds one
     # band's keys and the distinct pairs so far, and de-duplication is a flat sort.
     codes = np.empty(0, dtype=np.int64)
@@ -550,7 +636,7 @@ def _passage_pairs(spool: Spool, corpus: CorpusTable, bands: int) -> np.ndarray:
     # them), so the sort's scratch arrays are a part's size, not the corpus's.
     # Indices within a part are increasing, so pairs come out exactly as from
     # one sort over the whole band.
-    parts = 1 if m < _PARTITION_FROM else 16
+    parts = 1 if units.shape[0] < _PARTITION_FROM else 16
     for b in range(bands):
         pos = 0
         for k, count in enumerate(corpus.passage_counts):
@@ -558,18 +644,35 @@ def _passage_pairs(spool: Spool, corpus: CorpusTable, bands: int) -> np.ndarray:
                 keys = np.load(spool.array_path("pkeys", k), mmap_mode="r")
                 column[pos : pos + count] = keys[b]
                 pos += count
-        pieces = [codes]
+        band = column[units] if units.shape[0] < m else column
+        if salt is not None:
+            band = salted_keys(band.reshape(-1, 1), salt[units]).reshape(-1)
+        pieces = []
         for part in range(parts):
+            found: list[np.ndarray] = []
             if parts == 1:
-                pairs = candidate_pairs(column.reshape(-1, 1))
+                pairs = units[candidate_pairs(band.reshape(-1, 1), large_buckets=found)]
+                found = [units[f] for f in found]
             else:
-                idx = np.flatnonzero((column >> np.uint64(60)) == np.uint64(part))
-                pairs = idx[candidate_pairs(column[idx].reshape(-1, 1))]
+                idx = np.flatnonzero((band >> np.uint64(60)) == np.uint64(part))
+                pairs = units[idx[candidate_pairs(band[idx].reshape(-1, 1), large_buckets=found)]]
+                found = [units[idx[f]] for f in found]
+            if large is not None:
+                large.extend(found)
             pieces.append(pairs[:, 0] * m + pairs[:, 1])
             del pairs
-        codes = np.unique(np.concatenate(pieces))
+        # A pair lies in one part (its key's top bits), so the band's codes are
+        # distinct; sorted, they are merged in one linear pass (re-running
+        # np.unique over every pair so far after each band was the stage's
+        # largest cost on heavily duplicated corpora).
+        band_codes = np.concatenate(pieces)
         del pieces
+        band_codes.sort()
+        codes = merge_sorted_unique(codes, band_codes)
+        del band_codes
         release_free_memory()
+        if progress is not None:
+            progress(1)
     return np.stack([codes // m, codes % m], axis=1)
 
 
@@ -578,15 +681,28 @@ _PARTITION_FROM = 1 << 20
 
 
 def passage_stage(
-    corpus: CorpusTable, spool: Spool, config: Config, shape: LshShape, decisions: Decisions
+    corpus: CorpusTable,
+    spool: Spool,
+    config: Config,
+    shape: LshShape,
+    decisions: Decisions,
+    stages: _Stages | None = None,
 ) -> None:
     """Cluster passages of surviving documents; cut every copy but the keeper."""
     pc = config.passage
     m = int(corpus.passage_doc.shape[0])
     if not pc.enabled or m < 2:
         return
+    stages = stages or _Stages()
+    # Passages of dropped documents and passages already cut as copies of
+    # indexed ones are left out of the buckets (see document_stage).
+    eligible = ~(decisions.dropped_mask()[corpus.passage_doc] | decisions.passage_matched)
+    salt = corpus.site_codes[corpus.passage_doc] if config.index.policy == "per_source" else None
+    large: list[np.ndarray] = []
+    with stages.bar(shape.bands, "passage bands", unit="band") as bar:
+        candidates = _passage_pairs(spool, corpus, shape.bands, bar.update, eligible, salt, large)
     pairs = _restrict_pairs(
-        _passage_pairs(spool, corpus, shape.bands),
+        candidates,
         corpus.passage_doc,
         decisions,
         corpus,
@@ -604,26 +720,32 @@ def passage_stage(
     # of each other, and cutting one "around" the other would delete unique text.
     pairs = pairs[~_overlapping(corpus, pairs)] if pairs.size else pairs
 
-    clusters = clusters_from_pairs(
-        m,
-        pairs,
-        _DisjointVerifier(
-            ExactVerifier(
-                _shingle_view(spool, "passage", corpus.passage_counts),
-                MatchRule(pc.threshold, pc.containment),
-                sizes=corpus.passage_shingles,
-                budget=_shingle_budget(config),
+    stats = StageStats()
+    with stages.bar(None, "passage dedup", unit="passage") as bar:
+        clusters = clusters_from_pairs(
+            m,
+            pairs,
+            _DisjointVerifier(
+                ExactVerifier(
+                    _shingle_view(spool, "passage", corpus.passage_counts),
+                    MatchRule(pc.threshold, pc.containment),
+                    sizes=corpus.passage_shingles,
+                    budget=_shingle_budget(config),
+                ),
+                corpus,
             ),
-            corpus,
-        ),
-        member,
-        config.canonical.policy,
-        config.canonical.source_priority,
-        # A passage of a document that is the kept copy of a document cluster is
-        # preferred as keeper, so a dropped copy's `kept` never points at text
-        # that was then cut as a passage.
-        preferred=lambda p: bool(keepers[corpus.passage_doc[p]]),
-    )
+            member,
+            config.canonical.policy,
+            config.canonical.source_priority,
+            # A passage of a document that is the kept copy of a document cluster is
+            # preferred as keeper, so a dropped copy's `kept` never points at text
+            # that was then cut as a passage.
+            preferred=lambda p: bool(keepers[corpus.passage_doc[p]]),
+            stats=stats,
+            progress=bar.update,
+            buckets=large,
+        )
+    decisions.stage_counts["passage"] = stats.to_json()
     spans = corpus.passage_span_of
     drop_all = config.index.policy == "drop_all"
     _cut_passages(clusters, decisions, drop_all)
@@ -873,7 +995,7 @@ def run_pipeline(
                 documents, config, engine, spool, errors, stages, manifest, fingerprint
             )
         with stages.stage("templates"):
-            templates = template_stage(spool, config)
+            templates = template_stage(spool, config, stages)
         with stages.stage("boilerplate_sign"):
             corpus = analyse_stage(spool, config, engine, templates, shapes, stages)
         decisions = Decisions(sink=out, corpus=corpus, cuts=CutLog(root, spool.chunk_sizes))
@@ -881,7 +1003,7 @@ def run_pipeline(
             with stages.stage("index_query"):
                 index_query_stage(corpus, spool, config, index, decisions)
         with stages.stage("document_dedup"):
-            document_stage(corpus, spool, config, decisions)
+            document_stage(corpus, spool, config, decisions, stages)
         with stages.stage("passage_dedup"):
             passage_stage(
                 corpus,
@@ -889,6 +1011,7 @@ def run_pipeline(
                 config,
                 LshShape(shapes.passage_bands, shapes.passage_rows),
                 decisions,
+                stages,
             )
         with stages.stage("write"):
             tally = write_stage(spool, config, decisions, out, stages)
@@ -971,6 +1094,8 @@ def build_report(
             "by_kind": dict(sorted(by_kind.items())),
             "by_reason": dict(sorted(tally.by_reason.items())),
         },
+        # Per level, deterministic: how many pairs LSH proposed and verification kept.
+        "stages": dict(sorted(decisions.stage_counts.items())),
         "clusters": {
             "document": decisions.clusters["document"],
             "passage": decisions.clusters["passage"],
@@ -1004,6 +1129,7 @@ def build_report(
             "workers": workers,
             "timings_s": stages.timings,
             "peak_rss_mb": stages.peak_rss_mb,
+            "workers_peak_rss_mb": stages.workers_peak_rss_mb,
             "resumed_chunks": stages.resumed_chunks,
             "corpus_table_mb": round(table_bytes / 2**20, 1),
         },

@@ -259,3 +259,20 @@ def test_kernel_casefolds_every_code_point_like_python() -> None:
         hasher.shingle_hashes(text), hasher.shingle_hashes(text.casefold())
     )
     assert len(hasher.shingle_hashes(text)) == len(set(reference_shingles(text, 1, "word")))
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    batch=st.lists(texts, max_size=8),
+    ngram=st.integers(1, 4),
+    shingle=st.sampled_from(["word", "char"]),
+)
+def test_sign_and_shingles_equals_sign_plus_shingle_hashes(
+    batch: list[str], ngram: int, shingle: str
+) -> None:
+    hasher = MinHasher(MinHashParams(num_perm=16, ngram=ngram, shingle=shingle))
+    sig, shingles = hasher.sign_and_shingles(batch)
+    assert sig.dtype == np.uint32 and sig.shape == (len(batch), 16)
+    np.testing.assert_array_equal(sig, hasher.sign(batch))
+    expected = hasher.shingle_hashes_many(batch)
+    assert [s.tolist() for s in shingles] == [s.tolist() for s in expected]

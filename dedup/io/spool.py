@@ -81,6 +81,24 @@ class Spool:
     def n_chunks(self) -> int:
         return len(self.chunk_sizes)
 
+    def shingle_columns(self, level: str, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Chunk k's shingle sets of ``level`` ("document" or "passage") as
+        memory-mapped (flat uint64, offsets int64) arrays.
+
+        Written on first use from the chunk's analysis (one unpickle gives both
+        levels); every later lookup maps the files instead of unpickling the
+        whole analysis again, and the page cache, not the process, holds them.
+        """
+        flat_path = self.array_path(f"{level}-flat", k)
+        off_path = self.array_path(f"{level}-offsets", k)
+        if not off_path.is_file():
+            analysis = self.read(("analysis", k))
+            for name, units in (("document", analysis.docs), ("passage", analysis.passages)):
+                # Offsets last: their file marks the pair complete.
+                self.save_array(f"{name}-flat", k, np.asarray(units.shingles.flat, np.uint64))
+                self.save_array(f"{name}-offsets", k, np.asarray(units.shingles.offsets, np.int64))
+        return np.load(flat_path, mmap_mode="r"), np.load(off_path, mmap_mode="r")
+
 
 class SpoolTexts(Mapping[str, str]):
     """doc_id -> original text, read from a run's spooled chunks on demand.
@@ -117,6 +135,20 @@ class SpoolTexts(Mapping[str, str]):
         return len(self._index())
 
 
+class MappedRagged(Sequence[np.ndarray]):
+    """A chunk's ragged arrays as a flat array and offsets (e.g. memory-mapped)."""
+
+    def __init__(self, flat: np.ndarray, offsets: np.ndarray) -> None:
+        self.flat = flat
+        self.offsets = offsets
+
+    def __len__(self) -> int:
+        return int(self.offsets.shape[0] - 1)
+
+    def __getitem__(self, i: int) -> np.ndarray:  # type: ignore[override]
+        return self.flat[int(self.offsets[i]) : int(self.offsets[i + 1])]
+
+
 class RaggedView(Sequence[np.ndarray]):
     """Global-index access to per-chunk ragged arrays, loading chunks lazily.
 
@@ -143,6 +175,41 @@ class RaggedView(Sequence[np.ndarray]):
         if len(self._cache) > self._cache_chunks:
             self._cache.popitem(last=False)
         return value
+
+    def gather(self, units: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The arrays of sorted ``units`` packed as (flat, offsets), a chunk at a
+        time with array indexing (no Python call per unit).
+
+        >>> from dedup.analysis import Ragged
+        >>> r = Ragged.pack([np.array([1, 2], np.uint64), np.array([3], np.uint64)])
+        >>> flat, off = RaggedView(lambda k: r, [2, 2]).gather(np.array([1, 2, 3]))
+        >>> flat.tolist(), off.tolist()
+        ([3, 1, 2, 3], [0, 1, 3, 4])
+        """
+        units = np.asarray(units, dtype=np.int64)
+        if units.size and (units[0] < 0 or units[-1] >= len(self)):
+            raise IndexError(f"units out of range 0..{len(self) - 1}")
+        starts = np.asarray(self._starts, dtype=np.int64)
+        chunk_of = np.searchsorted(starts, units, side="right") - 1
+        flats: list[np.ndarray] = []
+        lengths: list[np.ndarray] = []
+        cuts = np.flatnonzero(np.diff(chunk_of)) + 1
+        for part in np.split(np.arange(units.shape[0]), cuts) if units.size else []:
+            k = int(chunk_of[part[0]])
+            chunk = self._chunk(k)
+            local = units[part] - starts[k]
+            offsets = np.asarray(chunk.offsets, dtype=np.int64)
+            lo = offsets[local]
+            n = offsets[local + 1] - lo
+            # Positions of every item of the selected arrays in the chunk's flat array.
+            pos = np.repeat(lo - (np.cumsum(n) - n), n) + np.arange(int(n.sum()), dtype=np.int64)
+            flats.append(np.asarray(chunk.flat[pos], dtype=np.uint64))
+            lengths.append(n)
+        out_off = np.zeros(units.shape[0] + 1, dtype=np.int64)
+        if lengths:
+            np.cumsum(np.concatenate(lengths), out=out_off[1:])
+        flat = np.concatenate(flats) if flats else np.empty(0, dtype=np.uint64)
+        return flat, out_off
 
     def __getitem__(self, i: int) -> np.ndarray:  # type: ignore[override]
         if not 0 <= i < len(self):
