@@ -91,8 +91,13 @@ def read_bytes(path: Path, limit: int) -> bytes:
     Decompression stops at the limit, so a small gzip bomb never fills memory.
     Raises OSError / EOFError / zlib.error for a damaged gzip stream.
     """
+    size = path.stat().st_size
+    # Stored deflate blocks grow data by at most 5 bytes per 16 KB plus an 18-byte
+    # frame, so a file this far over the limit is too large even as gzip: refuse
+    # it before opening it at all (a sparse 4 GB file must not be touched).
+    if size > limit + limit // 1000 + 1024:
+        raise TooLarge(size)
     if not is_gzip(path):
-        size = path.stat().st_size
         if size > limit:
             raise TooLarge(size)
         return path.read_bytes()
