@@ -15,10 +15,7 @@ or the number of workers.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
@@ -61,6 +58,7 @@ from dedup.engines.base import Engine
 from dedup.index import Index, IndexEntry
 from dedup.io.readers import ErrorLog
 from dedup.io.spool import RaggedView, Spool
+from dedup.job import describe_job, fingerprint, job_differences
 from dedup.lsh import candidate_pairs
 from dedup.memory import peak_rss_mb, release_free_memory
 from dedup.near_dup import (
@@ -72,6 +70,7 @@ from dedup.near_dup import (
     Verifier,
     clusters_from_pairs,
 )
+from dedup.progress import progress_bar
 from dedup.rewrite import apply_cuts
 from dedup.version import __version__
 
@@ -139,13 +138,7 @@ class _Stages:
             self.peak_rss_mb[name] = peak_rss_mb()
 
     def bar(self, total: int | None, desc: str, unit: str = "chunk") -> tqdm:
-        return tqdm(
-            total=total,
-            desc=desc,
-            unit=unit,
-            disable=self.quiet or not sys.stderr.isatty(),
-            leave=False,
-        )
+        return progress_bar(total, desc, unit, self.quiet)
 
 
 def _batched(items: Iterable[T], n: int) -> Iterator[list[T]]:
@@ -165,7 +158,7 @@ def spool_stage(
     errors: ErrorLog,
     stages: _Stages,
     manifest: dict[str, Any] | None = None,
-    fingerprint: str = "",
+    job: dict[str, Any] | None = None,
 ) -> int:
     """Read the input in chunks, extract HTML in workers, spool the documents.
 
@@ -179,6 +172,10 @@ def spool_stage(
             errors.add(e["source"], e["line"], e["message"])
         return int(manifest["n_read"])
     spool.clear()
+    # The job is recorded before anything is read, so that --resume after a
+    # crash while reading can still tell the same job from another one.
+    described = {"fingerprint": fingerprint(job), "job": job} if job is not None else {}
+    spool.save_manifest({**described, "read_complete": False})
     chunk_docs = config.run.chunk_docs
     window = max(1, engine.workers * 2)
     fn = partial(extract_chunk, config=config.boilerplate, url_field=config.input.url_field)
@@ -200,7 +197,7 @@ def spool_stage(
             release_free_memory()
     spool.save_manifest(
         {
-            "fingerprint": fingerprint,
+            **described,
             "read_complete": True,
             "n_read": n_read,
             "chunk_sizes": spool.chunk_sizes,
@@ -818,27 +815,6 @@ def write_stage(
 # ---------------------------------------------------------------------- driver
 
 
-def job_fingerprint(config: Config, inputs: Sequence[str]) -> str:
-    """What must match for an interrupted run's spool to be reused by --resume."""
-    data = config.to_dict()
-    data["run"] = {"chunk_docs": config.run.chunk_docs}
-    # Size and modification time of every input file, so an input edited after
-    # the crash is read afresh instead of taken from the old spool.
-    files: list[tuple[str, int, int]] = []
-    for item in inputs:
-        path = Path(item)
-        paths = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        for p in paths:
-            if p.is_file():
-                st = p.stat()
-                files.append((p.as_posix(), st.st_size, st.st_mtime_ns))
-    blob = json.dumps(
-        {"config": data, "inputs": list(inputs), "files": files, "version": __version__},
-        sort_keys=True,
-    )
-    return hashlib.sha256(blob.encode()).hexdigest()
-
-
 @contextmanager
 def _work_dir(config: Config, work_dir: Path | None) -> Iterator[Path]:
     if work_dir is not None:
@@ -872,11 +848,15 @@ def run_pipeline(
     shapes = lsh_shapes(config)
     with _work_dir(config, work_dir) as root:
         spool = Spool(root)
-        fingerprint = job_fingerprint(config, inputs)
+        job = describe_job(config, inputs)
         manifest = spool.load_manifest() if config.run.resume else None
-        if manifest is not None and manifest.get("fingerprint") != fingerprint:
-            log.warning("work directory %s belongs to another job; starting afresh", root)
-            manifest = None
+        if manifest is not None and manifest.get("fingerprint") != fingerprint(job):
+            raise ConfigError(
+                f"--resume: the interrupted run in {root.parent} was another job: "
+                + "; ".join(job_differences(manifest.get("job") or {}, job))
+                + ". Run the same command as before with --resume, or start over "
+                "without --resume (and with --force)"
+            )
         if manifest is not None and manifest.get("index_update_started"):
             raise ConfigError(
                 f"the interrupted run in {root.parent} stopped while adding its documents to "
@@ -885,9 +865,7 @@ def run_pipeline(
                 "index from a copy, or re-run without --update-index and --resume"
             )
         with stages.stage("read_extract"):
-            n_read = spool_stage(
-                documents, config, engine, spool, errors, stages, manifest, fingerprint
-            )
+            n_read = spool_stage(documents, config, engine, spool, errors, stages, manifest, job)
         with stages.stage("templates"):
             templates = template_stage(spool, config)
         with stages.stage("boilerplate_sign"):
