@@ -136,6 +136,8 @@ class _Stages:
         finally:
             self.timings[name] = round(time.perf_counter() - t0, 4)
             self.peak_rss_mb[name] = peak_rss_mb()
+            # Shown by `dedup --verbose` (the CLI turns the dedup logger to INFO).
+            log.info("%s: %.2f s, peak %.0f MB", name, self.timings[name], self.peak_rss_mb[name])
 
     def bar(self, total: int | None, desc: str, unit: str = "chunk") -> tqdm:
         return progress_bar(total, desc, unit, self.quiet)

@@ -139,7 +139,12 @@ def is_dedup_run(outdir: Path) -> bool:
 
 
 def check_outdir(
-    outdir: Path, inputs: Sequence[str], *, resume: bool = False, force: bool = False
+    outdir: Path,
+    inputs: Sequence[str],
+    *,
+    resume: bool = False,
+    force: bool = False,
+    resumable: bool = True,
 ) -> None:
     """Refuse, before anything is read, an OUTDIR a run must not write into.
 
@@ -149,6 +154,9 @@ def check_outdir(
       (which starts over);
     - an INPUT that contains OUTDIR, or an earlier run's output files: they
       would be read as documents (``force`` overrides the latter only).
+
+    ``resumable`` False (the ``--report-dir`` of ``-o -``, which keeps no
+    work to resume) takes an interrupted run there as an earlier run.
     """
     target = outdir.resolve()
     for item in inputs:
@@ -172,7 +180,7 @@ def check_outdir(
         return
     if not outdir.is_dir():
         raise OutdirError(f"OUTDIR {outdir} exists and is not a directory")
-    if is_interrupted(outdir) and not resume:
+    if resumable and is_interrupted(outdir) and not resume:
         raise OutdirError(
             f"OUTDIR {outdir} holds an interrupted run: add --resume to finish it (the "
             "same inputs and options), or --force to start it over"
