@@ -27,7 +27,7 @@ from dedup.io.outdir import OutdirError, check_outdir
 from dedup.io.readers import InputFatalError
 from dedup.pipeline import CleanResult
 from dedup.preflight import UsageError, check_inputs
-from dedup.terminal import EXIT_SIGPIPE, ErrorPrinter, silence_stdout
+from dedup.terminal import EXIT_SIGPIPE, ErrorPrinter, no_usable_input, silence_stdout
 from dedup.version import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3
@@ -341,19 +341,8 @@ def _run_explain(args: argparse.Namespace, config: Config, printer: ErrorPrinter
     for doc_id, table in explain(args.inputs, config, on_error=printer):
         print(f"=== {doc_id}")
         print(table)
+    printer.print_summary()
     return EXIT_OK
-
-
-def _no_usable_input(result: CleanResult, printer: ErrorPrinter) -> str | None:
-    """Why a run that read no document at all had nothing to work on, or None."""
-    if result.report["documents"]["read"] > 0 or not printer.errors:
-        return None
-    kinds = len(printer.errors)
-    return (
-        f"no usable input: none of the {printer.total()} input record(s) could be read "
-        f"(the {'problem is' if kinds == 1 else f'{kinds} problems are'} shown above); "
-        "nothing was cleaned"
-    )
 
 
 def _clean(args: argparse.Namespace, config: Config, printer: ErrorPrinter) -> int:
@@ -367,9 +356,9 @@ def _clean(args: argparse.Namespace, config: Config, printer: ErrorPrinter) -> i
         report_dir=args.report_dir,
         on_error=printer,
     )
-    reason = _no_usable_input(result, printer)
+    reason = no_usable_input(result.report["documents"]["read"], printer)
     if reason is not None:
-        print(f"dedup: {reason}", file=sys.stderr)
+        print(f"dedup: {reason}; nothing was cleaned", file=sys.stderr)
         return EXIT_USAGE
     printer.print_summary()
     if not config.run.quiet:

@@ -12,7 +12,7 @@ from typing import Any
 from dedup.api import build_index
 from dedup.config import Config
 from dedup.index import LEVELS, IndexBusy, IndexNotFound, IndexStoreError, open_index
-from dedup.terminal import ErrorPrinter
+from dedup.terminal import ErrorPrinter, no_usable_input
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -35,12 +35,9 @@ def _entries(location: str) -> dict[str, int]:
 def run_index_build(args: argparse.Namespace, config: Config, printer: ErrorPrinter) -> int:
     before = _entries(args.index)
     result = build_index(args.inputs, args.index, config, name=args.name, on_error=printer)
-    if result.report["documents"]["read"] == 0 and printer.errors:
-        print(
-            f"dedup: no usable input: none of the {printer.total()} input record(s) could be "
-            f"read (see above); nothing was added to {args.index}",
-            file=sys.stderr,
-        )
+    reason = no_usable_input(result.report["documents"]["read"], printer)
+    if reason is not None:
+        print(f"dedup: {reason}; nothing was added to {args.index}", file=sys.stderr)
         return EXIT_USAGE
     printer.print_summary()
     if not config.run.quiet:

@@ -4,7 +4,7 @@ A path that does not exist, a directory with no input files in it, or a
 JSONL/Parquet file whose records have no text field would otherwise run the
 whole pipeline over nothing and exit 0 with empty outputs; each is refused
 here with one message naming the file (and the fields it does have), as
-``cat`` or ``datatrove`` refuse a missing file.
+``cat`` refuses a missing file.
 """
 
 from __future__ import annotations

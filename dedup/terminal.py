@@ -30,7 +30,7 @@ def problem_kind(message: str) -> str:
     """The part of an error message that is the same for every record with it.
 
     >>> problem_kind("no 'text' field: record skipped (fields here: a, b)")
-    "no … field: record skipped (fields here …)"
+    'no … field: record skipped (fields here …)'
     >>> problem_kind("line too long at offset 12") == problem_kind("line too long at offset 9")
     True
     """
@@ -75,6 +75,10 @@ class ErrorPrinter:
     def total(self) -> int:
         return sum(1 + r.count for r in self._seen.values())
 
+    def record_errors(self) -> int:
+        """Problems of single records (with a line), not of whole files."""
+        return sum(1 + r.count for k, r in self._seen.items() if self._first[k].line is not None)
+
     def summary_lines(self) -> list[str]:
         out = []
         for (source, _), rep in self._seen.items():
@@ -91,6 +95,22 @@ class ErrorPrinter:
     def print_summary(self) -> None:
         for line in self.summary_lines():
             print(line, file=self.stream or sys.stderr)
+
+
+def no_usable_input(read: int, printer: ErrorPrinter) -> str | None:
+    """Why a run that had records but could use none of them did nothing, or None.
+
+    An input with no records at all (an empty file or stdin) is not this: an
+    empty batch through a pipeline step is a normal day, reported and exit 0.
+    """
+    bad = printer.record_errors()
+    if read > 0 or bad == 0:
+        return None
+    kinds = len(printer.errors)
+    return (
+        f"no usable input: none of the {bad} input record(s) could be read "
+        f"(the {'problem is' if kinds == 1 else f'{kinds} problems are'} shown above)"
+    )
 
 
 def silence_stdout() -> None:

@@ -141,6 +141,13 @@ def test_item04_stdin_without_text_field_is_summarised(tmp_path: Path):
     assert "no usable input" in lines[1] and "242" in lines[1]
 
 
+def test_item04_empty_stdin_is_an_empty_batch_not_an_error():
+    proc = dedup("clean", "-", "-o", "-", "--quiet", stdin=b"")
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert proc.stdout == b""
+    assert "empty file" in proc.stderr.decode()
+
+
 def test_item04_repeated_bad_records_are_summarised(tmp_path: Path):
     good = _records(3)
     bad = b"".join(b'{"id": "x%d", "content": "no text field"}\n' % i for i in range(50))
