@@ -18,13 +18,14 @@ Nothing here was tuned: the constants (20 records peeked, a 1 s watchdog
 interval) are round choices, and the figures are what they give.
 
 Needs only dedup's own dependencies. Data: ../shared/data/trafilatura-dev.jsonl.gz.
-Run: ``PYTHONPATH=. .venv/bin/python benchmarks/cli_safety.py``
+Run: ``PYTHONPATH=. .venv/bin/python benchmarks/cli_safety.py [--baseline-repo ../main]``
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import random
 import signal
@@ -176,8 +177,10 @@ def orphans(repeat: int) -> None:
     )
 
 
-def interrupt(repeat: int, n_docs: int) -> None:
-    lat = []
+def interrupt(repeat: int, n_docs: int, repo: Path = REPO) -> tuple[float, float]:
+    """(median seconds from SIGINT to exit, median stderr lines) of the code in ``repo``."""
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    lat, lines = [], []
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.jsonl"
         _synthetic(corpus, n_docs)
@@ -190,7 +193,8 @@ def interrupt(repeat: int, n_docs: int) -> None:
                 [*cmd, "--workers", "2", "--config", str(conf)],
                 stderr=subprocess.PIPE,
                 start_new_session=True,
-                env=ENV,
+                env=env,
+                cwd=repo,  # `python -m` puts the working directory first on sys.path
             )
             while not list((out / ".dedup-work").glob("analysis-*.pkl")):
                 if proc.poll() is not None:
@@ -200,19 +204,33 @@ def interrupt(repeat: int, n_docs: int) -> None:
             os.killpg(proc.pid, signal.SIGINT)
             _, err = proc.communicate()
             lat.append(time.perf_counter() - t0)
-            assert proc.returncode == 130, err.decode()
-    print(f"4. Ctrl-C to exit (two workers, analysing): {statistics.median(lat) * 1000:.0f} ms")
+            lines.append(len(err.decode().splitlines()))
+    return statistics.median(lat), statistics.median(lines)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--docs", type=int, default=3000)
+    ap.add_argument(
+        "--baseline-repo",
+        type=Path,
+        help="a checkout of the code before issue 19 (e.g. ../main), for item 4's baseline",
+    )
     args = ap.parse_args()
+    # The reader logs every bad record; the figures are what matters here.
+    logging.getLogger("dedup.io.readers").setLevel(logging.ERROR)
     refusal(args.repeat)
     overhead(args.docs, max(1, args.repeat // 2))
     orphans(args.repeat)
-    interrupt(max(1, args.repeat // 2), args.docs)
+    n = max(1, args.repeat // 2)
+    t, lines = interrupt(n, args.docs)
+    line = f"4. Ctrl-C to exit (two workers, analysing): {t * 1000:.0f} ms, {lines:.0f} stderr"
+    line += " lines"
+    if args.baseline_repo is not None:
+        t0, lines0 = interrupt(n, args.docs, args.baseline_repo.resolve())
+        line += f"; baseline {t0 * 1000:.0f} ms, {lines0:.0f} lines; time ratio {t / t0:.2f}"
+    print(line)
 
 
 if __name__ == "__main__":
