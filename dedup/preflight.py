@@ -10,6 +10,7 @@ here with one message naming the file (and the fields it does have), as
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import zlib
 from collections.abc import Iterator, Sequence
@@ -21,6 +22,9 @@ from dedup.terminal import join_names
 
 # Records of a JSONL file looked at: refused only when none of them has the text field.
 PEEK_RECORDS = 20
+# Record files of a directory looked at (see check_inputs).
+DIR_FILES_CHECKED = 8
+RECORD_SUFFIXES = (".jsonl", ".jsonl.gz", ".parquet")
 # A longer first line is not parsed here (the reader reports whatever is wrong with it).
 _PEEK_LINE_BYTES = 1 << 20
 
@@ -30,21 +34,43 @@ class UsageError(ValueError):
 
 
 def check_inputs(inputs: Sequence[str], config: InputConfig) -> None:
-    """Raise :class:`UsageError` for the first input that cannot give a document."""
+    """Raise :class:`UsageError` for the first input that cannot give a document.
+
+    A file named as an INPUT is refused when its records have no text field.
+    In a directory, the first :data:`DIR_FILES_CHECKED` record files are
+    looked at and the directory is refused only when none of them has it: a
+    directory of a few odd files among good ones is read, the odd files'
+    records reported one kind of problem at a time.
+    """
     for item in inputs:
         if item == "-":
             continue
         path = Path(item)
         if not path.exists():
             raise UsageError(f"{item}: no such file or directory")
-        files = list(_input_files(path)) if path.is_dir() else [path]
-        if path.is_dir() and not files:
+        if not path.is_dir():
+            problem = _missing_text_field(path, config)
+            if problem is not None:
+                raise UsageError(problem)
+            continue
+        files = _input_files(path)
+        first = next(files, None)
+        if first is None:
             raise UsageError(
                 f"{item}: no input files in this directory (looked for "
                 f"{', '.join('*' + s for s in ALL_SUFFIXES)})"
             )
-        for f in files:
-            _check_fields(f, config)
+        problems = []
+        for f in itertools.islice(itertools.chain([first], files), DIR_FILES_CHECKED):
+            if suffix_of(f) not in RECORD_SUFFIXES:
+                break  # a text or HTML file always gives a document
+            problem = _missing_text_field(f, config)
+            if problem is None:
+                break
+            problems.append(problem)
+        else:
+            if problems:
+                raise UsageError(problems[0])
 
 
 def _input_files(root: Path) -> Iterator[Path]:
@@ -53,7 +79,8 @@ def _input_files(root: Path) -> Iterator[Path]:
             yield p
 
 
-def _check_fields(path: Path, config: InputConfig) -> None:
+def _missing_text_field(path: Path, config: InputConfig) -> str | None:
+    """What is wrong when the records of ``path`` have no text field, else None."""
     suffix = suffix_of(path)
     if suffix == ".parquet":
         fields = _parquet_columns(path)
@@ -62,13 +89,14 @@ def _check_fields(path: Path, config: InputConfig) -> None:
         fields = _jsonl_fields(path, config.text_field)
         what = f"fields of its first {PEEK_RECORDS} records"
     else:
-        return
-    if fields is not None and config.text_field not in fields:
-        raise UsageError(
-            f"{path}: no {config.text_field!r} field to read the text from; "
-            f"{what}: {join_names(sorted(fields)) or '(none)'}. "
-            "Name the text field with --text-field FIELD (or [input] text_field)"
-        )
+        return None
+    if fields is None or config.text_field in fields:
+        return None
+    return (
+        f"{path}: no {config.text_field!r} field to read the text from; "
+        f"{what}: {join_names(sorted(fields)) or '(none)'}. "
+        "Name the text field with --text-field FIELD (or [input] text_field)"
+    )
 
 
 def _parquet_columns(path: Path) -> set[str] | None:

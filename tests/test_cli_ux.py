@@ -130,6 +130,22 @@ def test_item04_jsonl_without_text_field(tmp_path: Path):
     assert str(path) in line and "content, id" in line
 
 
+def test_item04_directory_whose_record_files_lack_the_text_field(tmp_path: Path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "a.jsonl").write_bytes(_records(3, field="body"))
+    (src / "b.jsonl").write_bytes(_records(3, field="body"))
+    proc = dedup("clean", str(src), "-o", str(tmp_path / "o"), "--quiet")
+    assert proc.returncode == 2
+    (line,) = _lines(proc)
+    assert "body, id" in line
+    # One good file among them: the directory is read, the odd file reported.
+    (src / "c.jsonl").write_bytes(_records(2))
+    proc = dedup("clean", str(src), "-o", str(tmp_path / "o"), "--quiet")
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert json.loads((tmp_path / "o" / "report.json").read_text())["documents"]["in"] == 2
+
+
 def test_item04_stdin_without_text_field_is_summarised(tmp_path: Path):
     proc = dedup("clean", "-", "-o", "-", stdin=_records(242, field="content"))
     assert proc.returncode == 2
