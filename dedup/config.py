@@ -289,6 +289,16 @@ class Config:
             "canonical.policy",
             "must be one of " + ", ".join(policies),
         )
+        # Checked here, not when the first cluster needs a keeper: a run must
+        # not read and analyse a whole corpus to fail at its first duplicate.
+        need(
+            self.canonical.policy != "source_priority"
+            or any(site.strip() for site in self.canonical.source_priority),
+            "canonical.source_priority",
+            "policy 'source_priority' needs a list of sites, most trusted first, e.g. "
+            'source_priority = ["apnews.com", "reuters.com"] '
+            "(command line: --source-priority apnews.com,reuters.com)",
+        )
         need(
             self.index.policy in ("protect", "drop_all", "per_source"),
             "index.policy",

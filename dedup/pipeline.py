@@ -15,10 +15,7 @@ or the number of workers.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
-import sys
 import tempfile
 import time
 from collections import Counter, defaultdict
@@ -62,6 +59,7 @@ from dedup.index import Index, IndexEntry
 from dedup.io.readers import ErrorLog
 from dedup.io.results import CleanResult, ListSink
 from dedup.io.spool import MappedRagged, RaggedView, Spool
+from dedup.job import describe_job, fingerprint, job_differences
 from dedup.keeper_split import LocalScores, StageStats
 from dedup.lsh import candidate_pairs, merge_sorted_unique, salted_keys
 from dedup.memory import (
@@ -80,6 +78,7 @@ from dedup.near_dup import (
     Verifier,
     clusters_from_pairs,
 )
+from dedup.progress import progress_bar
 from dedup.rewrite import apply_cuts
 from dedup.version import __version__
 
@@ -116,15 +115,11 @@ class _Stages:
             self.timings[name] = round(time.perf_counter() - t0, 4)
             self.peak_rss_mb[name] = window_peak_mb() if windowed else peak_rss_mb()
             self.workers_peak_rss_mb[name] = workers_peak_mb()
+            # Shown by `dedup --verbose` (the CLI turns the dedup logger to INFO).
+            log.info("%s: %.2f s, peak %.0f MB", name, self.timings[name], self.peak_rss_mb[name])
 
     def bar(self, total: int | None, desc: str, unit: str = "chunk") -> tqdm:
-        return tqdm(
-            total=total,
-            desc=desc,
-            unit=unit,
-            disable=self.quiet or not sys.stderr.isatty(),
-            leave=False,
-        )
+        return progress_bar(total, desc, unit, self.quiet)
 
 
 def _batched(items: Iterable[T], n: int) -> Iterator[list[T]]:
@@ -144,7 +139,7 @@ def spool_stage(
     errors: ErrorLog,
     stages: _Stages,
     manifest: dict[str, Any] | None = None,
-    fingerprint: str = "",
+    job: dict[str, Any] | None = None,
 ) -> int:
     """Read the input in chunks, extract HTML in workers, spool the documents.
 
@@ -159,6 +154,10 @@ def spool_stage(
         errors.replay_notices(manifest.get("notices", {}))
         return int(manifest["n_read"])
     spool.clear()
+    # The job is recorded before anything is read, so that --resume after a
+    # crash while reading can still tell the same job from another one.
+    described = {"fingerprint": fingerprint(job), "job": job} if job is not None else {}
+    spool.save_manifest({**described, "read_complete": False})
     chunk_docs = config.run.chunk_docs
     window = max(1, engine.workers * 2)
     fn = partial(extract_chunk, config=config.boilerplate, url_field=config.input.url_field)
@@ -180,7 +179,7 @@ def spool_stage(
             release_free_memory()
     spool.save_manifest(
         {
-            "fingerprint": fingerprint,
+            **described,
             "read_complete": True,
             "n_read": n_read,
             "chunk_sizes": spool.chunk_sizes,
@@ -924,27 +923,6 @@ def write_stage(
 # ---------------------------------------------------------------------- driver
 
 
-def job_fingerprint(config: Config, inputs: Sequence[str]) -> str:
-    """What must match for an interrupted run's spool to be reused by --resume."""
-    data = config.to_dict()
-    data["run"] = {"chunk_docs": config.run.chunk_docs}
-    # Size and modification time of every input file, so an input edited after
-    # the crash is read afresh instead of taken from the old spool.
-    files: list[tuple[str, int, int]] = []
-    for item in inputs:
-        path = Path(item)
-        paths = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        for p in paths:
-            if p.is_file():
-                st = p.stat()
-                files.append((p.as_posix(), st.st_size, st.st_mtime_ns))
-    blob = json.dumps(
-        {"config": data, "inputs": list(inputs), "files": files, "version": __version__},
-        sort_keys=True,
-    )
-    return hashlib.sha256(blob.encode()).hexdigest()
-
-
 @contextmanager
 def _work_dir(config: Config, work_dir: Path | None) -> Iterator[Path]:
     if work_dir is not None:
@@ -978,11 +956,15 @@ def run_pipeline(
     shapes = lsh_shapes(config)
     with _work_dir(config, work_dir) as root:
         spool = Spool(root)
-        fingerprint = job_fingerprint(config, inputs)
+        job = describe_job(config, inputs)
         manifest = spool.load_manifest() if config.run.resume else None
-        if manifest is not None and manifest.get("fingerprint") != fingerprint:
-            log.warning("work directory %s belongs to another job; starting afresh", root)
-            manifest = None
+        if manifest is not None and manifest.get("fingerprint") != fingerprint(job):
+            raise ConfigError(
+                f"--resume: the interrupted run in {root.parent} was another job: "
+                + "; ".join(job_differences(manifest.get("job") or {}, job))
+                + ". Run the same command as before with --resume, or start over "
+                "without --resume (and with --force)"
+            )
         if manifest is not None and manifest.get("index_update_started"):
             raise ConfigError(
                 f"the interrupted run in {root.parent} stopped while adding its documents to "
@@ -991,9 +973,7 @@ def run_pipeline(
                 "index from a copy, or re-run without --update-index and --resume"
             )
         with stages.stage("read_extract"):
-            n_read = spool_stage(
-                documents, config, engine, spool, errors, stages, manifest, fingerprint
-            )
+            n_read = spool_stage(documents, config, engine, spool, errors, stages, manifest, job)
         with stages.stage("templates"):
             templates = template_stage(spool, config, stages)
         with stages.stage("boilerplate_sign"):

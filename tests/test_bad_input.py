@@ -369,7 +369,9 @@ def test_stderr_holds_only_our_reports_of_bad_html(tmp_path: Path):
     import subprocess
     import sys
 
-    (tmp_path / "lol.html").write_text(BILLION_LAUGHS)
+    src = tmp_path / "in"  # OUTDIR must not be inside the INPUT (issue 19, item 8)
+    src.mkdir()
+    (src / "lol.html").write_text(BILLION_LAUGHS)
     out = str(tmp_path / "o")
     proc = subprocess.run(
         [
@@ -377,7 +379,7 @@ def test_stderr_holds_only_our_reports_of_bad_html(tmp_path: Path):
             "-m",
             "dedup",
             "clean",
-            str(tmp_path),
+            str(src),
             "-o",
             out,
             "--workers",
@@ -391,4 +393,4 @@ def test_stderr_holds_only_our_reports_of_bad_html(tmp_path: Path):
     )
     assert proc.returncode == 0
     lines = proc.stderr.splitlines()
-    assert lines and all(x.startswith(f"dedup: bad input: {tmp_path}") for x in lines), lines
+    assert lines and all(x.startswith(f"dedup: bad input: {src}") for x in lines), lines

@@ -14,6 +14,7 @@ union-find is simpler and exactly reproducible.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import pickle
 from collections.abc import Callable, Sequence
@@ -57,6 +58,7 @@ class RayEngine:
         address: str | None = None,
         quiet: bool = True,
         object_store_bytes: int = DEFAULT_OBJECT_STORE_BYTES,
+        verbose: bool = False,
     ) -> None:
         try:
             import ray
@@ -67,8 +69,8 @@ class RayEngine:
         if not ray.is_initialized():
             kwargs: dict[str, Any] = {
                 "include_dashboard": False,
-                "log_to_driver": not quiet,
-                "logging_level": logging.ERROR,
+                "log_to_driver": verbose,
+                "logging_level": logging.INFO if verbose else logging.ERROR,
             }
             if address is None:
                 kwargs["num_cpus"] = workers if workers > 0 else None
@@ -77,11 +79,14 @@ class RayEngine:
                 kwargs["address"] = address
             ray.init(**kwargs)
             self._started = True
-            ctx = ray.data.DataContext.get_current()
-            ctx.enable_progress_bars = not quiet
-            if quiet:
-                # Ray Data logs every execution (and that bars are off) on stderr.
-                logging.getLogger("ray.data").setLevel(logging.ERROR)
+        # dedup draws one labelled bar per stage; Ray Data's own bars and its
+        # INFO lines about every execution would interleave with them, so they
+        # are shown only with --verbose (when they are what one wants to see).
+        ctx = ray.data.DataContext.get_current()
+        ctx.enable_progress_bars = verbose and not quiet
+        with contextlib.suppress(AttributeError):
+            ctx.print_on_execution_start = verbose
+        logging.getLogger("ray.data").setLevel(logging.INFO if verbose else logging.ERROR)
         resources = ray.cluster_resources()
         self.workers = int(resources.get("CPU", 1))
 

@@ -310,6 +310,10 @@ class Index(ABC):
         """Storage used, in bytes."""
 
     @abstractmethod
+    def _corpora(self) -> dict[str, int]:
+        """Entries added under each corpus name (``--name``), in the order first added."""
+
+    @abstractmethod
     def close(self) -> None:
         """Release connections; the index stays where it is."""
 
@@ -455,6 +459,10 @@ class Index(ABC):
             "params": self.params.to_dict(),
             "format_version": FORMAT_VERSION,
         }
+
+    def info(self) -> dict[str, Any]:
+        """:meth:`stats` plus the corpora added (``dedup index info``)."""
+        return {**self.stats(), "corpora": self._corpora()}
 
     # ------------------------------------------------------------- helpers
     def _check_signatures(self, signatures: np.ndarray) -> np.ndarray:

@@ -113,6 +113,8 @@ class RedisIndex(Index):
         except BaseException:
             self._r.close()
             raise
+        # What this writer's additions are recorded under (dedup index info).
+        self.corpus = name if name is not None else self.name
 
     # ------------------------------------------------------------- keys
     def _k(self, *parts: object) -> str:
@@ -220,6 +222,9 @@ class RedisIndex(Index):
                     added[e.level] = added.get(e.level, 0) + 1
                 for level, count in added.items():
                     pipe.hincrby(self._k("count"), level, count)
+                pipe.hincrby(self._k("corpora"), self.corpus, len(entries))
+                # A hash keeps no order: a list keeps the order corpora were first added.
+                pipe.rpush(self._k("corpus_order"), self.corpus)
                 pipe.set(nxt, first + len(entries))
                 pipe.delete(lock)  # released in the same transaction
                 pipe.execute()
@@ -286,6 +291,11 @@ class RedisIndex(Index):
     def _counts(self) -> dict[str, int]:
         raw = self._r.hgetall(self._k("count"))
         return {_text(k): int(v) for k, v in raw.items()}
+
+    def _corpora(self) -> dict[str, int]:
+        counts = {_text(k): int(v) for k, v in self._r.hgetall(self._k("corpora")).items()}
+        order = dict.fromkeys(_text(n) for n in self._r.lrange(self._k("corpus_order"), 0, -1))
+        return {n: counts[n] for n in order if n in counts}
 
     def _size_bytes(self) -> int:
         # Server-wide: per-key MEMORY USAGE over millions of keys would cost more than it tells.

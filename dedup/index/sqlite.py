@@ -113,6 +113,8 @@ class SqliteIndex(Index):
         except BaseException:
             self._conn.close()
             raise
+        # What this writer's additions are recorded under (dedup index info).
+        self.corpus = name if name is not None else self.name
 
     # ------------------------------------------------------------- opening
     def _open(
@@ -270,6 +272,12 @@ class SqliteIndex(Index):
                     "UPDATE meta SET value = CAST(value AS INTEGER) + ? WHERE key = ?",
                     (count, f"count:{level}"),
                 )
+            # In the same transaction, so the corpora always add up to the entries.
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE "
+                "SET value = CAST(value AS INTEGER) + excluded.value",
+                (f"corpus:{self.corpus}", total),
+            )
             conn.execute("COMMIT")
         except sqlite3.OperationalError as exc:
             self._rollback()
@@ -340,6 +348,12 @@ class SqliteIndex(Index):
 
     def _counts(self) -> dict[str, int]:
         rows = self._conn.execute("SELECT key, value FROM meta WHERE key LIKE 'count:%'").fetchall()
+        return {str(k).split(":", 1)[1]: int(v) for k, v in rows}
+
+    def _corpora(self) -> dict[str, int]:
+        rows = self._conn.execute(
+            "SELECT key, value FROM meta WHERE key LIKE 'corpus:%' ORDER BY rowid"
+        ).fetchall()
         return {str(k).split(":", 1)[1]: int(v) for k, v in rows}
 
     def _size_bytes(self) -> int:

@@ -9,7 +9,9 @@ is not a finished run.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import json
+import os
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -21,6 +23,13 @@ DOCUMENTS = "documents.jsonl"
 REMOVED = "removed.jsonl"
 CLUSTERS = "clusters.jsonl"
 REPORT = "report.json"
+REPORT_HTML = "report.html"
+# Every file a run writes; an earlier run's files of these names are replaced.
+RUN_FILES = (DOCUMENTS, REMOVED, CLUSTERS, REPORT, REPORT_HTML)
+
+
+class OutdirError(ValueError):
+    """OUTDIR or an INPUT that a run must not use; the message says what to do."""
 
 
 @contextlib.contextmanager
@@ -28,6 +37,12 @@ def run_marker(outdir: Path) -> Iterator[None]:
     """Mark OUTDIR incomplete for the duration of a run; stale results are cleared."""
     outdir.mkdir(parents=True, exist_ok=True)
     marker = outdir / INCOMPLETE_MARKER
+    # A killed run leaves its half-written temporaries (atomic_writer removes
+    # them on any exception it sees, not on SIGKILL); this run replaces them.
+    for name in RUN_FILES:
+        for tmp in outdir.glob(f".{name}.*.tmp"):
+            with contextlib.suppress(FileNotFoundError):
+                tmp.unlink()
     with atomic_writer(marker) as fh:
         fh.write("a dedup run is writing here, or was killed before it finished\n")
     # A finished report from an earlier run must not sit beside new partial files.
@@ -105,3 +120,92 @@ class StreamSink(FileSink):
     def cluster(self, record: dict[str, Any]) -> None:
         if self._report_dir is not None:
             super().cluster(record)
+
+
+def is_interrupted(outdir: Path) -> bool:
+    """True when a run into OUTDIR was interrupted (killed, Ctrl-C, a failure)."""
+    return (outdir / INCOMPLETE_MARKER).exists()
+
+
+def is_dedup_run(outdir: Path) -> bool:
+    """True when OUTDIR holds a run of dedup, finished or interrupted."""
+    if is_interrupted(outdir) or (outdir / WORK_DIR).is_dir():
+        return True
+    try:
+        report = json.loads((outdir / REPORT).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(report, dict) and "dedup_version" in report and "documents" in report
+
+
+def check_outdir(
+    outdir: Path,
+    inputs: Sequence[str],
+    *,
+    resume: bool = False,
+    force: bool = False,
+    resumable: bool = True,
+) -> None:
+    """Refuse, before anything is read, an OUTDIR a run must not write into.
+
+    - a non-empty directory that is not an earlier dedup run (its files of the
+      names a run writes would be replaced): ``force`` overrides;
+    - an interrupted run, without ``resume`` (which finishes it) or ``force``
+      (which starts over);
+    - an INPUT that contains OUTDIR, or an earlier run's output files: they
+      would be read as documents (``force`` overrides the latter only).
+
+    ``resumable`` False (the ``--report-dir`` of ``-o -``, which keeps no
+    work to resume) takes an interrupted run there as an earlier run.
+    """
+    target = outdir.resolve()
+    for item in inputs:
+        if item == "-":
+            continue
+        src = Path(item).resolve()
+        if target == src or src in target.parents:
+            raise OutdirError(
+                f"INPUT {item} contains OUTDIR {outdir}: the run would read its own output "
+                "as documents. Write OUTDIR outside the input"
+            )
+        if not force:
+            found = _earlier_run_in(Path(item))
+            if found is not None:
+                raise OutdirError(
+                    f"INPUT {item} holds the output of an earlier dedup run ({found}); its "
+                    "removed.jsonl and clusters.jsonl would be read as documents. Give the "
+                    "run's documents.jsonl as the input instead, or add --force"
+                )
+    if force or not outdir.exists():
+        return
+    if not outdir.is_dir():
+        raise OutdirError(f"OUTDIR {outdir} exists and is not a directory")
+    if resumable and is_interrupted(outdir) and not resume:
+        raise OutdirError(
+            f"OUTDIR {outdir} holds an interrupted run: add --resume to finish it (the "
+            "same inputs and options), or --force to start it over"
+        )
+    if any(outdir.iterdir()) and not is_dedup_run(outdir):
+        raise OutdirError(
+            f"OUTDIR {outdir} is not empty and is not an earlier dedup run; its "
+            f"{', '.join(RUN_FILES)} would be replaced. Choose an empty or new directory, "
+            "or add --force"
+        )
+
+
+def _earlier_run_in(path: Path) -> Path | None:
+    """The first directory at or under ``path`` holding a dedup run, if any."""
+    if path.is_file():
+        # A run's removed.jsonl or clusters.jsonl named as an input file;
+        # its documents.jsonl is a corpus, and reading it again is a real use.
+        if path.name in (REMOVED, CLUSTERS) and is_dedup_run(path.parent):
+            return path.parent
+        return None
+    for root, dirs, files in os.walk(path):
+        here = Path(root)
+        looks_like_run = INCOMPLETE_MARKER in files or (REPORT in files and REMOVED in files)
+        if looks_like_run and is_dedup_run(here):
+            return here
+        # A run's scratch holds no input files (only .pkl/.npy); no need to walk it.
+        dirs[:] = sorted(d for d in dirs if d != WORK_DIR)
+    return None
