@@ -135,10 +135,11 @@ def test_report_has_per_stage_time_and_memory(tmp_path: Path):
     # Stages run one after another inside the call.
     assert all(t >= 0 for t in runtime["timings_s"].values())
     assert sum(runtime["timings_s"].values()) <= wall
-    # A peak so far never falls, and is in MB: at least what this process held
-    # before the run (KiB read as bytes would be below it), at most the machine's
-    # memory (bytes read as KiB would be far above it).
+    # Each stage's peak is the driver's peak within that stage, so it may fall
+    # from one stage to the next; it is in MB: a stage runs while this process
+    # holds at least what it held before the run (KiB read as bytes would be far
+    # below it), and no stage exceeds the machine's memory (bytes read as KiB
+    # would be far above it).
     peaks = [runtime["peak_rss_mb"][s] for s in stages]
-    assert peaks == sorted(peaks)
-    assert rss_before - 0.1 <= peaks[0]
-    assert peaks[-1] <= _proc_mb("/proc/meminfo", "MemTotal")
+    assert min(peaks) >= 0.5 * rss_before
+    assert max(peaks) <= _proc_mb("/proc/meminfo", "MemTotal")
