@@ -23,9 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from dedup.io.outdir import REPORT_TEXTS
 from dedup.io.writers import atomic_writer, dumps
 
-REPORT_TEXTS = "report-texts.gz"
 #: A longer document is not stored (the page shows at most 100,000 characters of
 #: it anyway); a rebuild reconstructs it.
 MAX_STORED_CHARS = 2_000_000

@@ -198,7 +198,9 @@ def test_item10_existing_dedup_field_is_kept_inside_ours(tmp_path: Path):
 
 
 def test_item11_empty_documents_are_counted_apart_not_errors(tmp_path: Path, capsys):
-    (tmp_path / "e.jsonl").write_text(
+    src = tmp_path / "in"  # OUTDIR may not sit inside an INPUT (issue 19 item 8)
+    src.mkdir()
+    (src / "e.jsonl").write_text(
         "\n".join(
             json.dumps(r)
             for r in [
@@ -208,9 +210,9 @@ def test_item11_empty_documents_are_counted_apart_not_errors(tmp_path: Path, cap
             ]
         )
     )
-    (tmp_path / "empty.txt").write_text("")
+    (src / "empty.txt").write_text("")
     out = tmp_path / "out"
-    code = main(["clean", str(tmp_path), "-o", str(out), "--strict", "--quiet"])
+    code = main(["clean", str(src), "-o", str(out), "--strict", "--quiet"])
     assert code == 0
     assert capsys.readouterr().err == ""
     report = json.loads((out / "report.json").read_text())

@@ -24,8 +24,10 @@ REMOVED = "removed.jsonl"
 CLUSTERS = "clusters.jsonl"
 REPORT = "report.json"
 REPORT_HTML = "report.html"
+# The exact texts report.html shows, so `dedup report` rebuilds the same page.
+REPORT_TEXTS = "report-texts.gz"
 # Every file a run writes; an earlier run's files of these names are replaced.
-RUN_FILES = (DOCUMENTS, REMOVED, CLUSTERS, REPORT, REPORT_HTML)
+RUN_FILES = (DOCUMENTS, REMOVED, CLUSTERS, REPORT, REPORT_HTML, REPORT_TEXTS)
 
 
 class OutdirError(ValueError):
