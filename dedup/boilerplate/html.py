@@ -89,8 +89,21 @@ _LONG_TAG = regex.compile(rf"<[A-Za-z][^<>]{{{_LONG_TAG_CHARS - 1},}}")
 _RAW_OPEN = regex.compile(r"<script|<style|<textarea|<!--|<!\[cdata\[")
 _RAW_CLOSE = {"<script": "</script", "<style": "</style", "<textarea": "</textarea",
               "<!--": "-->", "<![cdata[": "]]>"}  # fmt: skip
-_FALLBACK_MIN_CHARS = 500
-_FALLBACK_RATIO = 5.0
+# Precision mode sometimes throws most of the article away (595 of ~10.8k
+# characters on two trafilatura-dev pages): the balanced mode's text is used
+# when precision keeps under FALLBACK_SHARE of it. Chosen on one page set and
+# measured on the other (benchmarks/html_peers.py).
+FALLBACK_SHARE = 0.5
+
+
+def use_balanced(precision_chars: int, balanced_chars: int, share: float) -> bool:
+    """Whether the balanced text replaces the precision text: when precision
+    mode kept under ``share`` of what balanced mode found.
+
+    >>> use_balanced(595, 10_800, 0.5), use_balanced(9_000, 10_800, 0.5), use_balanced(0, 0, 0.5)
+    (True, False, False)
+    """
+    return precision_chars < share * balanced_chars
 
 
 class HtmlExtractionError(ValueError):
@@ -316,6 +329,7 @@ def extract_page(
     url: str | None = None,
     *,
     max_chars: int = DEFAULT_MAX_CHARS,
+    fallback_share: float = FALLBACK_SHARE,
 ) -> HtmlExtraction:
     """:func:`extract_html_with_roles` with everything else one parse gives:
     the NUL count and the page's metadata (:mod:`.metadata`).
@@ -346,9 +360,9 @@ def extract_page(
         # both runs, the roles and the metadata.
         mode = "precision" if config.html_favor_precision else "balanced"
         text, body = _trafilatura_tree(tree, url, config, config.html_favor_precision)
-        if config.html_favor_precision and len(text.strip()) < _FALLBACK_MIN_CHARS:
+        if config.html_favor_precision and fallback_share > 0:
             balanced, bbody = _trafilatura_tree(tree, url, config, False)
-            if len(balanced.strip()) >= _FALLBACK_RATIO * max(1, len(text.strip())):
+            if use_balanced(len(text.strip()), len(balanced.strip()), fallback_share):
                 log.debug("precision mode kept %d chars; using balanced mode", len(text))
                 text, body, mode = balanced, bbody, "balanced"
         if not text.strip():
