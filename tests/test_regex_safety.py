@@ -98,6 +98,7 @@ CRAFTED: dict[str, list[str]] = {
     ],
     "dedup.boilerplate.lines._FOLLOW": ["Follow " + "x " * 100 + "@" * N, "like " + "-" * N],
     "dedup.boilerplate.lines._CAPTION_BRACKET": ["[" + "/" * 249, "[" + " photo " * 35, "(" * N],
+    "dedup.boilerplate.lines._SLASH_BRACKET": ["[" + "/" * 249, "[a/" * N],
     "dedup.boilerplate.lines._DATELINE": [
         ("AB " * 40)[:119],
         "Abc" + " Abc" * 30 + ", x" * 30,

@@ -120,3 +120,13 @@ def test_long_paragraph_ending_in_source_tags_is_content():
 def test_short_caption_with_agency_credit_still_goes():
     cap = "Soldiers patrol the border near the town on Monday [Reuters/John Smith]"
     assert verdicts(cap) == {cap: "caption"}
+
+
+def test_long_agency_caption_still_goes():
+    cap = (
+        "WASHINGTON, DC - NOVEMBER 19: Jennifer Williams, adviser to the vice president, "
+        "testifies before the House committee in the Longworth House Office Building on "
+        "Capitol Hill on November 19, 2019 in Washington, DC. The committee heard from "
+        "several witnesses in the inquiry. (Photo by Chip Somodevilla/Getty Images)"
+    )
+    assert verdicts(cap) == {cap: "caption"}

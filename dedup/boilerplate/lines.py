@@ -205,9 +205,14 @@ _DATELINE = regex.compile(
 )
 
 # ------------------------------------------------------------------ captions
+# "[Agency/Photographer]" at the end of a line; also source tags that end a
+# paragraph ("... [MPH SP / MP2 SP / MP3 SP]"), so a long line with it is content.
+_SLASH_BRACKET = regex.compile(r"\[[^\[\]\n]{2,80}/[^\[\]\n]{2,80}\]\s{0,2}$")
+# A bracket naming a photo or an agency: a caption, however long (agency
+# captions run to 100 words: "WASHINGTON, DC - NOVEMBER 19: ... (Photo by
+# Chip Somodevilla/Getty Images)").
 _CAPTION_BRACKET = regex.compile(
-    r"\[[^\[\]\n]{2,80}/[^\[\]\n]{2,80}\]\s{0,2}$"
-    r"|\[[^\[\]\n]{0,60}\b(?:photo|file|getty|reuters|afp|ap|agency|images?|credit|pool|"
+    r"\[[^\[\]\n]{0,60}\b(?:photo|file|getty|reuters|afp|ap|agency|images?|credit|pool|"
     r"handout|epa|shutterstock|via)\b[^\[\]\n]{0,60}\]\s{0,2}$"
     r"|\((?:AP\s+Photo|Photo|Photograph|Image|Picture|Credit|Foto|File\s+photo|Getty)"
     r"[^()\n]{0,100}\)\s{0,2}$",
@@ -770,7 +775,8 @@ def _long_promo(s: str, n_words: int, timeout: float) -> RuleHit | None:
     return None
 
 
-# The longest credit-ended caption in AEB's extracted text has 27 words.
+# Longer "[x / y]"-ended lines are paragraphs: the longest such caption in
+# AEB's extracted text has 27 words.
 _BRACKET_CAPTION_MAX_WORDS = 30
 
 
@@ -780,12 +786,14 @@ def _long_line_rule(s: str, timeout: float) -> RuleHit | None:
     core = s.strip("| ") if s[-1:] == "|" else s
     last = core[-1] if core else ""
     tail_bracket = last in "])" or (len(core) > 1 and core[-2] in "])")
-    # A caption is short: a long paragraph ending in a bracket ("... [MPH SP /
-    # MP2 SP / MP3 SP]" source tags, "... (Foto: Stadt Nordhausen)") is content.
-    if (
-        tail_bracket
-        and _search(_CAPTION_BRACKET, core[-250:], timeout) is not None
-        and word_count(core) <= _BRACKET_CAPTION_MAX_WORDS
+    # A "[x / y]" caption is short: a long paragraph ending in one ("... [MPH
+    # SP / MP2 SP / MP3 SP]" source tags) is content.
+    if tail_bracket and (
+        _search(_CAPTION_BRACKET, core[-250:], timeout) is not None
+        or (
+            word_count(core) <= _BRACKET_CAPTION_MAX_WORDS
+            and _search(_SLASH_BRACKET, core[-250:], timeout) is not None
+        )
     ):
         return RuleHit("caption", "ends with a photo credit ('[Agency/Agency]', '(AP Photo/..)')")
     # Datelines start with an all-caps place or carry "(Agency)" early.
