@@ -26,8 +26,8 @@ and balanced 5x more) and once per candidate combination:
 Each combination's parameter is chosen on one set and reported on the other,
 in both directions (tuned on AEB -> trafilatura-dev figure, and back); only
 the out-of-sample figure is the result. The line rules are also scored per
-reason code on trafilatura-dev (pages they were not written from): the F1
-change when that reason's cuts are put back.
+reason code on both sets (trafilatura-dev: pages they were not written from):
+the F1 change when that reason's cuts are put back.
 
 Per-page time is CPU time of this process (process_time), median and mean in
 ms/page; the machine is shared, so wall time would measure the neighbours.
@@ -77,7 +77,6 @@ class Item:
     page_id: str
     url: str
     html: str
-    score: Callable[[str], object]
 
 
 def _resiliparse() -> Callable[[str, str], str] | None:
@@ -223,7 +222,7 @@ class SetData:
 
 def aeb_set(limit: int | None) -> SetData:
     pages = load_pages(limit)
-    items = [Item(p.page_id, p.url, p.html, lambda t: None) for p in pages]
+    items = [Item(p.page_id, p.url, p.html) for p in pages]
 
     def scores(texts: Sequence[str]) -> list:
         return [score_document(p.gold, t) for p, t in zip(pages, texts, strict=True)]
@@ -239,7 +238,7 @@ def aeb_set(limit: int | None) -> SetData:
 
 def dev_set(limit: int | None) -> SetData:
     pages = load_dev_pages(limit)
-    items = [Item(p.page_id, p.url, p.html, lambda t: None) for p in pages]
+    items = [Item(p.page_id, p.url, p.html) for p in pages]
 
     def scores(texts: Sequence[str]) -> list:
         return [score_page(p, t) for p, t in zip(pages, texts, strict=True)]
