@@ -24,8 +24,9 @@ and balanced 5x more) and once per candidate combination:
   of the larger of balanced's and Resiliparse's characters.
 
 Each combination's parameter is chosen on one set and reported on the other,
-in both directions (tuned on AEB -> trafilatura-dev figure, and back); only
-the out-of-sample figure is the result. The line rules are also scored per
+in both directions (tuned on AEB -> trafilatura-dev figure, and back), and
+within trafilatura-dev across two folds of its sites; only the out-of-sample
+figure is the result. The line rules are also scored per
 reason code on both sets (trafilatura-dev: pages they were not written from):
 the F1 change when that reason's cuts are put back.
 
@@ -218,6 +219,9 @@ class SetData:
     f1: Callable[[Sequence[str]], float]
     row: Callable[[str, Sequence[str]], str]
     delta: Callable[[Sequence[str], Sequence[str]], tuple[float, float]]
+    # F1 on a subset of the pages (positions), for folds grouped by site.
+    f1_on: Callable[[Sequence[str], Sequence[int]], float] | None = None
+    sites: list[str] | None = None
 
 
 def aeb_set(limit: int | None) -> SetData:
@@ -249,6 +253,12 @@ def dev_set(limit: int | None) -> SetData:
         lambda texts: evaluate_snippets(pages, scores(texts), n_boot=2).f1,
         lambda name, texts: evaluate_snippets(pages, scores(texts)).row(name),
         lambda a, b: paired_snippet_delta(pages, scores(a), scores(b)),
+        lambda texts, idx: (
+            evaluate_snippets(
+                [pages[i] for i in idx], [score_page(pages[i], texts[i]) for i in idx], n_boot=2
+            ).f1
+        ),
+        [p.site for p in pages],
     )
 
 
@@ -346,6 +356,28 @@ def report_combinations(runs: list[SetRun]) -> None:
                 )
 
 
+def report_site_folds(runs: list[SetRun]) -> None:
+    """Two folds of trafilatura-dev's sites (alternate sites in sorted order):
+    the share chosen on one fold's sites, scored on the other's."""
+    for r in runs:
+        if r.data.f1_on is None or r.data.sites is None:
+            continue
+        order = sorted(set(r.data.sites))
+        fold_of = {site: k % 2 for k, site in enumerate(order)}
+        folds = [[i for i, s in enumerate(r.data.sites) if fold_of[s] == f] for f in (0, 1)]
+        texts = {sh: pick(r.prec, r.bal, relative_choice(r.prec, r.bal, sh), True) for sh in SHARES}
+        best_peer = r.peers[r.best_peer]
+        print(f"\n== {r.data.name}: relative fallback, share chosen on half the sites")
+        for a, b in ((0, 1), (1, 0)):
+            best = max(SHARES, key=lambda sh: (r.data.f1_on(texts[sh], folds[a]), -abs(sh - 0.5)))
+            got = r.data.f1_on(texts[best], folds[b])
+            peer = r.data.f1_on(best_peer, folds[b])
+            print(
+                f"  chosen on fold {a} (s={best:g}), fold {b} ({len(folds[b])} pages): "
+                f"F1 {got:.4f}, {r.best_peer.strip()} {peer:.4f} ({got - peer:+.4f})"
+            )
+
+
 def report_rules(runs: list[SetRun], share: float) -> None:
     print(f"\n== line rules per reason, after the relative fallback s={share:g}")
     print("   (F1 change when one reason's cuts are put back; rules written from AEB + seeds)")
@@ -404,6 +436,7 @@ def main() -> None:
             f"    vs {r.best_peer.strip()}: F1 {d:+.4f} ± {sd:.4f}; time {ms(_both_modes_time(r))}"
         )
     report_combinations(runs)
+    report_site_folds(runs)
     report_rules(runs, FALLBACK_SHARE)
     check_offline_choice(runs, FALLBACK_SHARE)
 

@@ -216,3 +216,25 @@ def test_earliest_and_source_priority_work_on_a_folder_of_pages(tmp_path: Path):
         api.clean([str(src)], out, config)
         docs = [json.loads(line) for line in (out / "documents.jsonl").open()]
         assert [d["id"] for d in docs] == [keeper], policy
+
+
+# ---------------------------------------------------------------- fallback
+def test_balanced_text_wins_when_precision_keeps_a_small_share(monkeypatch: pytest.MonkeyPatch):
+    from dedup.boilerplate import html as html_mod
+
+    real = html_mod._trafilatura_tree
+
+    def fake(tree, url, config, precision):  # type: ignore[no-untyped-def]
+        text, body = real(tree, url, config, precision)
+        # Precision mode keeping only the first paragraph of the article.
+        return (text.split("\n")[0] if precision else text), body
+
+    monkeypatch.setattr(html_mod, "_trafilatura_tree", fake)
+    got = extract_page(page(), BoilerplateConfig())
+    assert got.mode == "balanced" and got.text.count("reopen the old bridge") == 7
+    # With the fallback off, the precision text stands.
+    got = extract_page(page(), BoilerplateConfig(), fallback_share=0.0)
+    assert got.mode == "precision" and got.text.count("reopen the old bridge") == 4
+    # Balanced mode alone (html_favor_precision = false) never runs precision.
+    got = extract_page(page(), BoilerplateConfig(html_favor_precision=False))
+    assert got.mode == "balanced"
