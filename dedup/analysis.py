@@ -18,8 +18,8 @@ from dedup.boilerplate import (
     HtmlExtractionError,
     SiteTemplates,
     classify_text,
-    extract_html_with_roles,
 )
+from dedup.boilerplate.html import extract_page
 from dedup.config import BoilerplateConfig, Config
 from dedup.documents import Document
 from dedup.lsh import band_keys
@@ -115,12 +115,16 @@ def minhash_params(config: Config, ngram: int) -> MinHashParams:
 
 
 def extract_chunk(
-    docs: list[Document], config: BoilerplateConfig, url_field: str
+    docs: list[Document], config: BoilerplateConfig, url_field: str, date_field: str = "date"
 ) -> tuple[list[Document], list[tuple[int, str]]]:
     """Replace each HTML document's text by its extracted text.
 
-    Returns the documents that survived and, for the others, (position in the
-    chunk, message) so the driver can report them with file and line.
+    Returns the documents that survived and (position in the chunk, message)
+    reports for the driver to log with file and line: for a page that failed
+    (it is not among the survivors) or one that was repaired (NULs stripped).
+    A page that names its URL or date fills the record's ``url_field`` and
+    ``date_field`` when the input gave none, and its site becomes the URL's
+    host, so templates and the canonical policies work on a folder of pages.
     """
     kept: list[Document] = []
     failed: list[tuple[int, str]] = []
@@ -130,7 +134,7 @@ def extract_chunk(
             continue
         url = doc.fields.get(url_field) if doc.fields else None
         try:
-            doc.text, doc.line_roles = extract_html_with_roles(
+            page = extract_page(
                 doc.text,
                 config,
                 url=url if isinstance(url, str) else None,
@@ -139,7 +143,14 @@ def extract_chunk(
         except HtmlExtractionError as exc:
             failed.append((pos, f"HTML extraction failed: {exc}"))
             continue
-        doc.html = False
+        if page.nul_chars:
+            failed.append((pos, f"{page.nul_chars} NUL characters stripped from the HTML (kept)"))
+        doc.text, doc.line_roles, doc.html = page.text, page.roles, False
+        meta = page.metadata
+        if meta.url and not isinstance(url, str):
+            doc.fields[url_field], doc.site = meta.url, meta.site
+        if meta.date and doc.date is None:
+            doc.date = doc.fields[date_field] = meta.date
         kept.append(doc)
     return kept, failed
 

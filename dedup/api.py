@@ -227,7 +227,8 @@ def explain(
     config = config or Config()
     errors = ErrorLog(strict=config.run.strict, on_error=on_error)
     for doc in read_inputs(input_list(inputs), config.input, errors):
-        kept, failed = extract_chunk([doc], config.boilerplate, config.input.url_field)
+        inp = config.input
+        kept, failed = extract_chunk([doc], config.boilerplate, inp.url_field, inp.date_field)
         for _, message in failed:
             errors.add(doc.source, doc.line, message)
         for d in kept:

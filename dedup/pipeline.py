@@ -160,7 +160,12 @@ def spool_stage(
     spool.save_manifest({**described, "read_complete": False})
     chunk_docs = config.run.chunk_docs
     window = max(1, engine.workers * 2)
-    fn = partial(extract_chunk, config=config.boilerplate, url_field=config.input.url_field)
+    fn = partial(
+        extract_chunk,
+        config=config.boilerplate,
+        url_field=config.input.url_field,
+        date_field=config.input.date_field,
+    )
     n_read = 0
     with stages.bar(None, "read", unit="doc") as bar:
         for chunks in _batched(_batched(documents, chunk_docs), window):

@@ -343,11 +343,14 @@ def test_html_declaring_utf16_is_read_as_utf8(tmp_path: Path):
 
 
 def test_declared_charset_that_does_not_fit_names_it(tmp_path: Path):
-    (tmp_path / "p.html").write_bytes(b'<meta charset="ascii"><p>caf\xc3\xa9</p>')
+    # Neither ASCII (declared) nor UTF-8: the page is read by detection and
+    # kept, and the report names the charset it declared.
+    (tmp_path / "p.html").write_bytes(b'<meta charset="ascii"><p>caf\xe9 cr\xe8me</p>')
     errors = ErrorLog()
-    assert list(read_inputs([str(tmp_path)], Config().input, errors)) == []
+    docs = list(read_inputs([str(tmp_path)], Config().input, errors))
+    assert [d.doc_id for d in docs] == ["p.html"] and "caf" in docs[0].text
     msg = errors.errors[0].message
-    assert "not ascii" in msg and "declares ascii" in msg and "convert the file" in msg
+    assert "declared charset (ascii)" in msg and "page kept" in msg
 
 
 def test_jsonl_starting_with_a_utf8_bom_is_read(tmp_path: Path):

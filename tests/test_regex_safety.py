@@ -98,6 +98,7 @@ CRAFTED: dict[str, list[str]] = {
     ],
     "dedup.boilerplate.lines._FOLLOW": ["Follow " + "x " * 100 + "@" * N, "like " + "-" * N],
     "dedup.boilerplate.lines._CAPTION_BRACKET": ["[" + "/" * 249, "[" + " photo " * 35, "(" * N],
+    "dedup.boilerplate.lines._SLASH_BRACKET": ["[" + "/" * 249, "[a/" * N],
     "dedup.boilerplate.lines._DATELINE": [
         ("AB " * 40)[:119],
         "Abc" + " Abc" * 30 + ", x" * 30,
@@ -116,9 +117,9 @@ CRAFTED: dict[str, list[str]] = {
     "dedup.boilerplate.lines._LINK_LEAD": ["[ read more " + " " * 3 + ":" * N],
     "dedup.boilerplate.lines._ANCHORED_UNION": ["Follow " + "a" * N, "By " + "Ab " * 6000],
     "dedup.boilerplate.html._LONG_TAG": ["<" + "a=" * N, "<a " * N, "<" + "x" * 50_000],
-    "dedup.boilerplate.html._CAMEL": ["aA" * N],
+    "dedup.boilerplate.html_roles._CAMEL": ["aA" * N],
     "dedup.report._TOKEN_RE": [" \t" * N],
-    "dedup.io.readers._META_CHARSET": ["charset" + " " * N + "=" + " " * N],
+    "dedup.io.charset._META_CHARSET": ["charset" + " " * N + "=" + " " * N],
 }
 
 

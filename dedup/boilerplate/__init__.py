@@ -43,12 +43,13 @@ example line:
   developing now?" (a label plus a headline, pointing at another story).
 - ``markup_residue``: unrendered CMS markup, e.g. a WordPress shortcode
   "[button link="https://example.com/submit/" type="big"] Send us YOUR review[/button]".
-- ``navigation``: four or more consecutive short menu lines ("Home", "World", "Sport", "Video").
+- ``navigation``: four or more consecutive short menu lines ("Home", "World", "Sport", "Video"),
+  or three when two are usual menu entries ("Home", "About", "Contact").
 - ``site_template``: a short line the same site repeats on many pages (learned).
 - ``title`` (HTML only): the page title above the article, e.g. "Esper accuses
   China of intimidating smaller Asian nations" when the <title> or og:title says
-  so, and a story-length heading right under it (the subtitle);
-  ``[boilerplate] keep_title = true`` keeps both. Plain text keeps its title.
+  so (the subtitle under it stays); ``[boilerplate] keep_title = true`` keeps it.
+  Plain text keeps its title.
 - ``headline_list`` (HTML only): headings in a row with no text between them
   ("Jonas Brothers Added to 2019 American Music Awards Performance Lineup"),
   headings ending the text, and lists of Title Case headline items

@@ -5,15 +5,19 @@ Settings, chosen by measurement on the article extraction benchmark (AEB,
 ``include_comments=False`` (F1 0.964 against 0.953 for the defaults), never
 ``deduplicate`` (its cache makes the output depend on what was extracted
 before, so it is not deterministic across workers). Precision mode sometimes
-throws the article away: when it returns under ``_FALLBACK_MIN_CHARS``
-characters, the balanced mode runs too and wins when it yields at least
-``_FALLBACK_RATIO`` times more text (one AEB page goes from F1 0 to 0.85).
+throws most of the article away, so the balanced mode runs too and its text
+is used when precision mode kept under ``FALLBACK_SHARE`` of its characters
+(:func:`use_balanced`; the share is chosen in ``benchmarks/html_peers.py``).
+
+Before parsing, NUL characters are stripped (libxml2 refuses them, and the
+page would be lost) and counted on the result (:class:`HtmlExtraction`).
 
 Guards, because trafilatura has no timeout of its own:
 
 - a size limit (``max_chars``) and a limit on the number of attributes in a
   single tag (libxml2 parses a tag with very many attributes in quadratic
-  time: 100,000 attributes take 40 s);
+  time: 100,000 attributes take 40 s); script, style, textarea, comment and
+  CDATA content is data, not tags, and never trips it;
 - a wall-clock deadline of ``config.html_timeout_s`` via ``SIGALRM`` when
   running in a process's main thread, which is where multiprocessing and
   ``concurrent.futures`` workers run their tasks. The deadline is checked
@@ -34,17 +38,46 @@ documents come out empty instead of exploding.
 
 from __future__ import annotations
 
+import bisect
 import logging
 import signal
 import threading
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from types import FrameType
 
 import regex
 
 from dedup.config import BoilerplateConfig
+
+from .html_roles import (
+    CHROME_REASONS,
+    ROLE_CHROME_PREFIX,
+    _alt_captions,
+    _chrome_keys,
+    _description_keys,
+    _roles_of,
+    _title_keys,
+    line_key,
+    role_parts,
+)
+from .metadata import PageMetadata, page_metadata
+
+# Re-exported: the roles lived here first and callers import them from here.
+__all__ = [
+    "CHROME_REASONS",
+    "ROLE_CHROME_PREFIX",
+    "HtmlExtraction",
+    "HtmlExtractionError",
+    "extract_html",
+    "extract_html_with_roles",
+    "extract_page",
+    "line_key",
+    "normalise_line_breaks",
+    "role_parts",
+]
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +86,31 @@ DEFAULT_MAX_CHARS = 20_000_000
 # in those, more than _MAX_ATTRIBUTES "=" signs means an attribute flood.
 _LONG_TAG_CHARS = 20_000
 _MAX_ATTRIBUTES = 2_000
-_LONG_TAG = regex.compile(rf"<[^<>]{{{_LONG_TAG_CHARS},}}")
-_FALLBACK_MIN_CHARS = 500
-_FALLBACK_RATIO = 5.0
+# A tag starts with a letter: "<!--", "<![CDATA[" and "<?" open no attributes.
+_LONG_TAG = regex.compile(rf"<[A-Za-z][^<>]{{{_LONG_TAG_CHARS - 1},}}")
+# Raw-text content, where "<" and "=" are data, not markup: a 320 KB JSON in a
+# <script> is normal. Literal alternation: linear.
+_RAW_OPEN = regex.compile(r"<script|<style|<textarea|<!--|<!\[cdata\[")
+_RAW_CLOSE = {"<script": "</script", "<style": "</style", "<textarea": "</textarea",
+              "<!--": "-->", "<![cdata[": "]]>"}  # fmt: skip
+# Precision mode sometimes throws most of the article away (issue 17: 595 of
+# ~10.8k characters kept on two held-out pages): the balanced mode's text is
+# used when precision keeps under FALLBACK_SHARE of it. Chosen on
+# trafilatura-dev (653 pages, 652 sites; best of 0.05-0.9: 0.9, F1 0.9345),
+# reported on AEB: F1 0.9732, +0.0092 ± 0.0061 over trafilatura's best there
+# (favor_precision). The other direction picks 0.2 on AEB and scores 0.9317 on
+# trafilatura-dev, +0.0004 ± 0.0032 over its best (include_comments=False).
+FALLBACK_SHARE = 0.9
+
+
+def use_balanced(precision_chars: int, balanced_chars: int, share: float) -> bool:
+    """Whether the balanced text replaces the precision text: when precision
+    mode kept under ``share`` of what balanced mode found.
+
+    >>> use_balanced(595, 10_800, 0.9), use_balanced(9_900, 10_800, 0.9), use_balanced(0, 0, 0.9)
+    (True, False, False)
+    """
+    return precision_chars < share * balanced_chars
 
 
 class HtmlExtractionError(ValueError):
@@ -90,21 +145,42 @@ def _deadline(seconds: float) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
+def _raw_text_spans(html: str) -> list[tuple[int, int]]:
+    """(start, end) of every script, style, textarea, comment and CDATA section,
+    opener to closer; an unclosed one runs to the end (as the parser reads it).
+    One forward pass: each search starts where the previous section ended."""
+    low = html.lower()
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    while (m := _RAW_OPEN.search(low, pos)) is not None:
+        closer = _RAW_CLOSE[m.group()]
+        end = low.find(closer, m.end())
+        end = len(low) if end < 0 else end + len(closer)
+        spans.append((m.start(), end))
+        pos = end
+    return spans
+
+
 def _check_markup(html: str, config: BoilerplateConfig) -> None:
+    spans: list[tuple[int, int]] | None = None  # found only when a long tag is
     try:
         for m in _LONG_TAG.finditer(html, timeout=max(1.0, config.regex_timeout_s * 10)):
-            if m.group().count("=") > _MAX_ATTRIBUTES:
-                raise HtmlExtractionError(
-                    f"the tag at offset {m.start()} has over {_MAX_ATTRIBUTES:,} attributes "
-                    "(hostile or broken markup)"
-                )
+            if m.group().count("=") <= _MAX_ATTRIBUTES:
+                continue
+            if spans is None:
+                spans = _raw_text_spans(html)
+            k = bisect.bisect_right(spans, (m.start(), len(html))) - 1
+            if k >= 0 and spans[k][0] <= m.start() < spans[k][1]:
+                continue  # data inside a script, style, comment or CDATA section
+            raise HtmlExtractionError(
+                f"the tag at offset {m.start()} has over {_MAX_ATTRIBUTES:,} attributes "
+                "(hostile or broken markup)"
+            )
     except TimeoutError:
         raise HtmlExtractionError("HTML markup scan timed out (hostile input?)") from None
 
 
 def _validate(html: str, config: BoilerplateConfig, max_chars: int) -> None:
-    if not isinstance(html, str):
-        raise HtmlExtractionError(f"HTML must be a str, got {type(html).__name__}")
     if len(html) > max_chars:
         raise HtmlExtractionError(
             f"HTML of {len(html):,} characters exceeds the {max_chars:,}-character limit"
@@ -173,374 +249,6 @@ def extract_html(
     return text
 
 
-# ------------------------------------------------------------------ line roles
-# Roles of the lines of extracted text, from the element trafilatura's XML
-# tree made each line from. With images off that tree holds only head, p,
-# list/item, quote, table/row/cell and lb (no figure or caption elements), so
-# captions and promo boxes are found in the source HTML instead (furniture,
-# below) and matched to lines by their words.
-ROLE_TITLE = "title"  # the page's own title (matches <title>, og:title, twitter:title or <h1>)
-# The first line, a heading that repeats the page's description (meta
-# description, og:description, twitter:description): the standfirst.
-ROLE_STANDFIRST = "standfirst"
-ROLE_HEADING = "heading"  # a <head> element
-ROLE_ITEM = "item"  # a list item
-ROLE_PARAGRAPH = "paragraph"
-ROLE_QUOTE = "quote"
-ROLE_CELL = "cell"
-ROLE_UNKNOWN = ""  # lines made of several elements, or of text trafilatura re-flowed
-_TAG_ROLES = {
-    "head": ROLE_HEADING,
-    "item": ROLE_ITEM,
-    "p": ROLE_PARAGRAPH,
-    "quote": ROLE_QUOTE,
-    "cell": ROLE_CELL,
-}
-# The title is looked for among the first lines only: further down, a line
-# equal to the title is a repeat (a breadcrumb, a "share this" block) that
-# other rules judge.
-_TITLE_SEARCH_LINES = 3
-# "<title>Headline | Site</title>", "Headline - Site", "Site: Headline"
-_TITLE_SEPARATOR = regex.compile(r"\s[|\-–—:·»]\s")
-_WORD = regex.compile(r"\w+")
-
-
-def line_key(s: str) -> str:
-    """A line compared by its ``\\w+`` tokens only (case kept), so spacing and
-    punctuation differences between the tree and the text do not matter.
-
-    >>> line_key("  “Hello,  world!” ")
-    'Hello world'
-    """
-    return " ".join(_WORD.findall(s))  # linear: one pass over the line
-
-
-def _title_keys(tree: object) -> set[str]:
-    """Keys of the page's own title as the HTML states it, whole and split at
-    " | ", " - ", ": " (site names ride along in <title>)."""
-    keys: set[str] = set()
-    xpath = getattr(tree, "xpath", None)
-    if xpath is None:
-        return keys
-    found = xpath(
-        "//title/text() | //meta[@property='og:title']/@content"
-        " | //meta[@name='twitter:title']/@content | //h1"
-    )
-    for item in found[:20]:  # a page with hundreds of <h1> is not telling us its title
-        s = item if isinstance(item, str) else " ".join(item.itertext())
-        s = s[:2000]
-        keys.add(line_key(s))
-        for part in _TITLE_SEPARATOR.split(s, timeout=1.0):
-            keys.add(line_key(part))
-    keys.discard("")
-    return keys
-
-
-def _description_keys(tree: object) -> set[str]:
-    """Keys of the page's description as its metadata states it."""
-    xpath = getattr(tree, "xpath", None)
-    if xpath is None:
-        return set()
-    found = xpath(
-        "//meta[@name='description']/@content | //meta[@property='og:description']/@content"
-        " | //meta[@name='twitter:description']/@content"
-    )
-    keys = {line_key(str(v)[:2000]) for v in found[:10]}
-    keys.discard("")
-    return keys
-
-
-_ALT_CONTAINER_LEVELS = 3
-
-
-def _alt_captions(tree: object) -> set[str]:
-    """Keys of captions that start with their image's alt text and go on: the
-    text of the image's nearest enclosing element (up to three levels up) that
-    has any, when it is short and starts with the alt ("Unigine Heaven
-    benchmark results for the new 16-inch MacBook Pro" next to <img
-    alt="Unigine Heaven benchmark results">). Tied to the image's own
-    container, so a paragraph elsewhere that merely starts with an alt text
-    ("The Doobie Brothers Tour Dates") is not one."""
-    iter_ = getattr(tree, "iter", None)
-    if iter_ is None:
-        return set()
-    keys = set()
-    for img in iter_("img"):
-        alt = (img.get("alt") or "")[:500]
-        if not _ALT_MIN_WORDS <= len(alt.split()) <= _CAPTION_MAX_WORDS:
-            continue
-        akey = line_key(alt)
-        el = img.getparent()
-        for _ in range(_ALT_CONTAINER_LEVELS):
-            if el is None:
-                break
-            content = el.text_content()
-            if content.strip():
-                key = line_key(content[:2000])
-                if len(key.split()) <= _CAPTION_MAX_WORDS and key.startswith(akey + " "):
-                    keys.add(key)
-                break
-            el = el.getparent()
-    return keys
-
-
-# Page furniture named by the HTML itself: an element whose class or id
-# carries one of these words is a caption, a promo box, a share bar... (and a
-# <p> holding only a short italic phrase right after an image is a caption). The
-# word decides the reason code. Only small subtrees count (a class word on a
-# container of more than _CHROME_MAX_CHARS characters is a layout name, as in
-# <div class="article-share-wrapper"> around a whole article), and a line is
-# furniture only when its text appears nowhere else on the page.
-_CHROME_WORDS: dict[str, str] = {
-    "caption": "caption",
-    "figcaption": "caption",
-    "credit": "caption",
-    "credits": "caption",
-    "newsletter": "subscribe",
-    "newsletters": "subscribe",
-    "subscribe": "subscribe",
-    "subscription": "subscribe",
-    "signup": "subscribe",
-    "promo": "subscribe",
-    "cta": "subscribe",
-    "related": "related_stub",
-    "readmore": "related_stub",
-    "recommended": "related_stub",
-    "outbrain": "related_stub",
-    "taboola": "related_stub",
-    "share": "social_share",
-    "sharing": "social_share",
-    "social": "social_share",
-    "date": "date_stamp",
-    "timestamp": "date_stamp",
-    "advert": "advertisement",
-    "advertisement": "advertisement",
-    "sponsored": "advertisement",
-    "breadcrumb": "page_chrome",
-    "breadcrumbs": "page_chrome",
-    "scrim": "page_chrome",
-    "reprint": "page_chrome",
-    "reprints": "page_chrome",
-    "toolbar": "page_chrome",
-    "tools": "page_chrome",
-    "print": "page_chrome",
-    "pushdown": "page_chrome",
-}
-CHROME_REASONS = frozenset(_CHROME_WORDS.values()) | {"caption", "page_chrome"}
-# One alternation of literal words: linear in the length of the names.
-_CHROME_STEM = regex.compile(
-    "|".join(
-        sorted({w for w in _CHROME_WORDS if not any(v in w and v != w for v in _CHROME_WORDS)})
-    )
-)
-# Whole class names (not words) that hide an element: "hide-on-mobile" is shown
-# elsewhere, "hide" is hidden everywhere.
-_HIDDEN_CLASSES = frozenset({"hide", "hidden", "d-none", "is-hidden"})
-_CHROME_MAX_CHARS = 2_000
-_CHROME_CANDIDATES = "//*[@class or @id] | //figcaption | //p[em or i]"
-_CHROME_MAX_SHARE = 0.25
-_CHROME_SKIP_TAGS = ("script", "style", "noscript", "template")
-_CAMEL = regex.compile(r"(?<=[a-z])(?=[A-Z])")
-_NON_ALNUM = regex.compile(r"[^a-z0-9]+")
-ROLE_CHROME_PREFIX = "chrome:"  # "chrome:caption": the line sits only in page furniture
-
-
-def _chrome_reason(el: object) -> str | None:
-    """The reason code an element's tag, class or id gives it, if any.
-
-    >>> from lxml import html
-    >>> _chrome_reason(html.fragment_fromstring('<div class="Newsletter-title--small">x</div>'))
-    'subscribe'
-    >>> _chrome_reason(html.fragment_fromstring('<p class="hide">x</p>'))
-    'page_chrome'
-    >>> _chrome_reason(html.fragment_fromstring('<p class="hide-on-mobile story">x</p>')) is None
-    True
-    """
-    get = getattr(el, "get", None)
-    if get is None:
-        return None
-    if getattr(el, "tag", None) == "figcaption":
-        return "caption"
-    classes = get("class") or ""
-    ident = get("id") or ""
-    if not classes and not ident:
-        return None
-    if _HIDDEN_CLASSES.intersection(classes.lower().split()):
-        return "page_chrome"
-    names = f"{classes} {ident}"[:500]
-    low = names.lower()
-    # Cheap pre-check: every furniture word is a substring of the lower-cased
-    # names, and most elements carry none; only those are split into words.
-    if _CHROME_STEM.search(low) is None:  # literal alternation: linear, needs no timeout
-        return None
-    words = _NON_ALNUM.split(_CAMEL.sub(" ", names, timeout=1.0).lower(), timeout=1.0)
-    # Not "read more": "entry-content-read-more" wraps a whole (collapsed) article.
-    for w in words:
-        reason = _CHROME_WORDS.get(w)
-        if reason is not None:
-            return reason
-    return None
-
-
-_CAPTION_MAX_WORDS = 15
-_ALT_MIN_WORDS = 3  # "Photo", "logo", "John Smith" alts say nothing
-_IMAGE_TAGS = ("img", "picture", "figure", "svg", "video")
-
-
-def _italic_caption(el: object) -> bool:
-    """A <p> holding only a short italic phrase right after an image: a caption.
-
-    >>> from lxml import html
-    >>> page = html.fromstring('<div><p><img src="a.jpg"></p><p><em>Light a Wish by OGE'
-    ...                        ' Group</em></p><p><em>A short italic aside</em></p></div>')
-    >>> [_italic_caption(p) for p in page.iter("p")]
-    [False, True, False]
-    """
-    if getattr(el, "tag", None) != "p" or len(el) != 1:  # type: ignore[arg-type]
-        return False
-    child = el[0]  # type: ignore[index]
-    if child.tag not in ("em", "i") or (el.text or "").strip() or (child.tail or "").strip():  # type: ignore[attr-defined]
-        return False
-    words = child.text_content().split()
-    if not words or len(words) > _CAPTION_MAX_WORDS or words[-1][-1] in ".!?:;…":
-        return False
-    prev = el.getprevious()  # type: ignore[attr-defined]
-    if prev is None or not isinstance(prev.tag, str):
-        return False
-    return prev.tag in _IMAGE_TAGS or next(prev.iter(*_IMAGE_TAGS), None) is not None
-
-
-def _chrome_keys(tree: object) -> dict[str, str]:
-    """Line keys of text found only inside small furniture elements -> reason,
-    plus the keys of short image alt texts (-> ``caption``).
-
-    Mutates ``tree`` (run it after extraction): furniture subtrees and scripts
-    are cut out to get the text of the rest of the page.
-    """
-    iter_ = getattr(tree, "iter", None)
-    if iter_ is None:
-        return {}
-    for bad in list(iter_(*_CHROME_SKIP_TAGS)):
-        _drop(bad)
-    found: dict[str, str] = {}
-    marked: list[object] = []
-    # Elements under a marked one: their own marks add nothing. Holding the
-    # element objects keeps lxml's proxies alive, so identity hashing is stable.
-    inside: set[object] = set()
-    # Only elements that can be furniture, in document order (xpath unions are).
-    for el in tree.xpath(_CHROME_CANDIDATES):  # type: ignore[attr-defined]
-        if el in inside:
-            continue
-        reason = "caption" if _italic_caption(el) else _chrome_reason(el)
-        if reason is None:
-            continue
-        content = el.text_content()
-        if len(content) > _CHROME_MAX_CHARS:
-            continue
-        marked.append(el)
-        for sub in el.iter():
-            if isinstance(getattr(sub, "tag", None), str):
-                inside.add(sub)
-                found.setdefault(line_key(sub.text_content()), reason)
-    # Captions that repeat their image's alt text ("The slimmer bezels of the
-    # 16-inch MacBook Pro" under <img alt="The slimmer bezels of ...">). The
-    # caption is page text too, so these skip the "nowhere else" test below;
-    # the word bounds keep a paragraph that happens to be an alt text.
-    alts: dict[str, str] = {}
-    for img in iter_("img"):
-        alt = (img.get("alt") or "")[:500]
-        if _ALT_MIN_WORDS <= len(alt.split()) <= _CAPTION_MAX_WORDS:
-            alts[line_key(alt)] = "caption"
-    found.pop("", None)
-    alts.pop("", None)
-    if not found:
-        return alts
-    for el in marked:
-        _drop(el)
-    rest = " " + line_key(tree.text_content()) + " "  # type: ignore[attr-defined]
-    alts.update({k: r for k, r in found.items() if f" {k} " not in rest})
-    return alts
-
-
-def _drop(el: object) -> None:
-    """Remove an element but keep its tail text (which belongs to the parent)."""
-    parent = el.getparent()  # type: ignore[attr-defined]
-    if parent is None:
-        return
-    tail = el.tail  # type: ignore[attr-defined]
-    if tail:
-        prev = el.getprevious()  # type: ignore[attr-defined]
-        if prev is not None:
-            prev.tail = (prev.tail or "") + tail
-        else:
-            parent.text = (parent.text or "") + tail
-    parent.remove(el)
-
-
-def _roles_of(
-    text: str,
-    body: object,
-    title_keys: set[str],
-    chrome: dict[str, str] | None = None,
-    descriptions: set[str] | None = None,
-    alts: set[str] | None = None,
-) -> list[str]:
-    """One role per line of ``text`` (split on ``\\n``)."""
-    by_key: dict[str, str] = {}
-    iter_ = getattr(body, "iter", None)
-    if iter_ is not None:
-        for el in iter_(*_TAG_ROLES):
-            # First element wins: a heading repeated later as a paragraph is
-            # still the heading where it first appears.
-            by_key.setdefault(line_key(" ".join(el.itertext())), _TAG_ROLES[el.tag])
-    by_key.pop("", None)
-    chrome = chrome or {}
-    if chrome:
-        lines = text.split("\n")
-        share = sum(len(ln) for ln in lines if line_key(ln) in chrome) / max(1, len(text))
-        if share > _CHROME_MAX_SHARE:
-            # Furniture does not make up a quarter of an article: the class
-            # names mean something else on this page (a collapsed body...).
-            chrome = {}
-    roles: list[str] = []
-    seen = 0
-    for line in text.split("\n"):
-        k = line_key(line)
-        if not k:
-            roles.append(ROLE_UNKNOWN)
-            continue
-        seen += 1
-        struct = by_key.get(k, ROLE_UNKNOWN)
-        if seen <= _TITLE_SEARCH_LINES and k in title_keys:
-            roles.append(ROLE_TITLE)  # the title is the title, whatever box holds it
-        elif seen == 1 and struct == ROLE_HEADING and k in (descriptions or ()):
-            roles.append(ROLE_STANDFIRST)
-        elif k in chrome:
-            roles.append(f"{struct} {ROLE_CHROME_PREFIX}{chrome[k]}".lstrip())
-        elif alts and k in alts and struct in (ROLE_PARAGRAPH, ROLE_UNKNOWN):
-            roles.append(f"{struct} {ROLE_CHROME_PREFIX}caption".lstrip())
-        else:
-            roles.append(struct)
-    return roles
-
-
-def role_parts(role: str) -> tuple[str, str | None]:
-    """(structural role, furniture reason or None) of one line role.
-
-    A role is the structural role ("heading", "" when unknown), optionally
-    followed by a space and ``chrome:<reason>`` when the HTML marks the line as
-    page furniture.
-
-    >>> role_parts("heading chrome:subscribe"), role_parts("chrome:caption"), role_parts("item")
-    (('heading', 'subscribe'), ('', 'caption'), ('item', None))
-    """
-    struct, _, rest = role.partition(" ")
-    if struct.startswith(ROLE_CHROME_PREFIX):
-        struct, rest = "", struct
-    chrome = rest[len(ROLE_CHROME_PREFIX) :] if rest.startswith(ROLE_CHROME_PREFIX) else None
-    return struct, chrome or None
-
-
 def _trafilatura_tree(
     tree: object, url: str | None, config: BoilerplateConfig, precision: bool
 ) -> tuple[str, object]:
@@ -576,6 +284,19 @@ def _trafilatura_tree(
     return unicodedata.normalize("NFC", text), body
 
 
+@dataclass(frozen=True)
+class HtmlExtraction:
+    """One page's extraction: the text, one role per line of it, the NUL
+    characters stripped from the markup before parsing (a count the pipeline
+    reports), which trafilatura mode gave the text, and the page's metadata."""
+
+    text: str
+    roles: list[str]
+    nul_chars: int
+    mode: str  # "precision" or "balanced"
+    metadata: PageMetadata
+
+
 def extract_html_with_roles(
     html: str,
     config: BoilerplateConfig,
@@ -605,6 +326,36 @@ def extract_html_with_roles(
     >>> list(zip(roles, [line[:21] for line in text.split("\\n")]))
     [('title', 'Bridge reopens'), ('paragraph', 'A real sentence here.')]
     """
+    page = extract_page(html, config, url, max_chars=max_chars)
+    return page.text, page.roles
+
+
+def extract_page(
+    html: str,
+    config: BoilerplateConfig,
+    url: str | None = None,
+    *,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    fallback_share: float = FALLBACK_SHARE,
+) -> HtmlExtraction:
+    """:func:`extract_html_with_roles` with everything else one parse gives:
+    the NUL count and the page's metadata (:mod:`.metadata`).
+
+    >>> from dedup.config import BoilerplateConfig
+    >>> body = "<p>" + "A real sentence here. " * 20 + "</p>"
+    >>> page = ("<html><head><title>Bridge\\x00 reopens</title></head><body><article>"
+    ...         f"{body}</article></body></html>")
+    >>> r = extract_page(page, BoilerplateConfig())
+    >>> r.nul_chars, r.metadata.title, r.mode
+    (1, 'Bridge reopens', 'precision')
+    """
+    if not isinstance(html, str):
+        raise HtmlExtractionError(f"HTML must be a str, got {type(html).__name__}")
+    # libxml2 refuses a string holding NUL and the page would be lost; they
+    # carry no text, so they go (and are counted, for the report).
+    nul_chars = html.count("\x00")
+    if nul_chars:
+        html = html.replace("\x00", "")
     _validate(html, config, max_chars)
     import trafilatura
 
@@ -613,18 +364,20 @@ def extract_html_with_roles(
         if tree is None:
             raise HtmlExtractionError(NO_TEXT)
         # bare_extraction copies the tree it is given, so one parse serves
-        # both runs and the title lookup.
+        # both runs, the roles and the metadata.
+        mode = "precision" if config.html_favor_precision else "balanced"
         text, body = _trafilatura_tree(tree, url, config, config.html_favor_precision)
-        if config.html_favor_precision and len(text.strip()) < _FALLBACK_MIN_CHARS:
+        if config.html_favor_precision and fallback_share > 0:
             balanced, bbody = _trafilatura_tree(tree, url, config, False)
-            if len(balanced.strip()) >= _FALLBACK_RATIO * max(1, len(text.strip())):
+            if use_balanced(len(text.strip()), len(balanced.strip()), fallback_share):
                 log.debug("precision mode kept %d chars; using balanced mode", len(text))
-                text, body = balanced, bbody
+                text, body, mode = balanced, bbody, "balanced"
         if not text.strip():
             raise HtmlExtractionError(NO_TEXT)
         text = normalise_line_breaks(text)
+        metadata = page_metadata(tree, url)
         titles = _title_keys(tree)
         descriptions = _description_keys(tree)
         alts = _alt_captions(tree)  # before _chrome_keys, which cuts furniture out of the tree
         roles = _roles_of(text, body, titles, _chrome_keys(tree), descriptions, alts)
-    return text, roles
+    return HtmlExtraction(text, roles, nul_chars, mode, metadata)

@@ -205,9 +205,14 @@ _DATELINE = regex.compile(
 )
 
 # ------------------------------------------------------------------ captions
+# "[Agency/Photographer]" at the end of a line; also source tags that end a
+# paragraph ("... [MPH SP / MP2 SP / MP3 SP]"), so a long line with it is content.
+_SLASH_BRACKET = regex.compile(r"\[[^\[\]\n]{2,80}/[^\[\]\n]{2,80}\]\s{0,2}$")
+# A bracket naming a photo or an agency: a caption, however long (agency
+# captions run to 100 words: "WASHINGTON, DC - NOVEMBER 19: ... (Photo by
+# Chip Somodevilla/Getty Images)").
 _CAPTION_BRACKET = regex.compile(
-    r"\[[^\[\]\n]{2,80}/[^\[\]\n]{2,80}\]\s{0,2}$"
-    r"|\[[^\[\]\n]{0,60}\b(?:photo|file|getty|reuters|afp|ap|agency|images?|credit|pool|"
+    r"\[[^\[\]\n]{0,60}\b(?:photo|file|getty|reuters|afp|ap|agency|images?|credit|pool|"
     r"handout|epa|shutterstock|via)\b[^\[\]\n]{0,60}\]\s{0,2}$"
     r"|\((?:AP\s+Photo|Photo|Photograph|Image|Picture|Credit|Foto|File\s+photo|Getty)"
     r"[^()\n]{0,100}\)\s{0,2}$",
@@ -250,6 +255,9 @@ _SOCIAL = regex.compile(
 )
 # Short prose that only sells a newsletter: needs both a verb and a channel.
 _NEWSLETTER_VERB = regex.compile(r"\b(?:sign(?:ing)?\s+up|subscrib(?:e|ing)|delivered|join)\b", _I)
+# A numbered how-to step ("Step 3: Confirm the link delivered to your inbox",
+# "2. Subscribe to the podcast in your app") says what to do, it sells nothing.
+_STEP = regex.compile(r"(?:step\s{0,2}\d{1,2}\b|\d{1,2}[.)]\s)", _I)
 _NEWSLETTER_WHAT = regex.compile(r"\b(?:newsletters?|inbox|e-?mail\s+alerts?|podcast)\b", _I)
 _PROMO = regex.compile(
     r"^(?:if\s+you\s+(?:enjoyed|liked|value)\s+this|click\s+here\b|tap\s+here\b|"
@@ -379,6 +387,31 @@ _COPYRIGHT = regex.compile(
     r"^(?:©|\(c\)|copyright\s{0,2}(?:©|\(c\)|\d{4}\b|$)|all\s+rights\s+reserved\b)"
     r"|^copyright\s[\w.,&' -]{1,40}\b(?:19|20)\d\d\b"
     r"|\ball\s+rights\s+reserved\.?$",
+    _I,
+)
+# "All rights reserved" in other languages, anywhere in a short line, or "©"
+# with a year: "جميع الحقوق محفوظة © 2024", "© 2024 Verlag GmbH. Alle Rechte
+# vorbehalten". Literal phrases (an alternation without nesting): linear.
+_RIGHTS_RESERVED = (
+    "vorbehalten",  # de: alle Rechte vorbehalten
+    "réservés",  # fr: tous droits réservés
+    "reservados",  # es/pt: todos los derechos reservados
+    "riservati",  # it
+    "voorbehouden",  # nl
+    "zastrzeżone",  # pl
+    "защищены",  # ru: все права защищены
+    "saklıdır",  # tr
+    "محفوظة",  # ar
+    "版权所有",  # zh
+    "著作権",  # ja
+    "©",
+)
+_COPYRIGHT_ANYWHERE = regex.compile(
+    r"\b(?:alle\s+rechte\s+vorbehalten|tous\s+droits\s+r[ée]serv[ée]s|"
+    r"todos\s+(?:los|os)\s+(?:derechos|direitos)\s+reservados|tutti\s+i\s+diritti\s+riservati|"
+    r"alle\s+rechten\s+voorbehouden|wszelkie\s+prawa\s+zastrzeżone|все\s+права\s+защищены|"
+    r"tüm\s+hakları\s+saklıdır|(?:جميع\s+)?الحقوق\s+محفوظة)"
+    r"|版权所有|©\s{0,2}(?:19|20)\d\d\b|\b(?:19|20)\d\d\s{0,2}©",
     _I,
 )
 _BYLINE = regex.compile(
@@ -526,7 +559,7 @@ _PHRASES = (
     "get the app",
     "what to read",
 )
-_TAIL_KEYS = (
+_TAIL_KEYS: tuple[str, ...] = (
     "cookie",
     "newsletter",
     "inbox",
@@ -544,6 +577,8 @@ _TAIL_KEYS = (
     "©",
     "courtesy",
 )
+_TAIL_KEYS += tuple(k for k in _RIGHTS_RESERVED if k not in _TAIL_KEYS)
+_RIGHTS_TAILS = frozenset(_RIGHTS_RESERVED)
 _ALL_TAILS = frozenset(_TAIL_KEYS)
 _DIGIT = regex.compile(r"\d")
 _FOLLOW_TAILS = frozenset({"to tweet", "share it", "share this"})
@@ -672,6 +707,10 @@ def line_rule(
         (head or "reserved" in tails)
         and n_words <= 25
         and _search(_COPYRIGHT, s, timeout) is not None
+    ) or (
+        tails & _RIGHTS_TAILS
+        and n_words <= 25
+        and _search(_COPYRIGHT_ANYWHERE, s, timeout) is not None
     ):
         return RuleHit("copyright", "a copyright / all-rights-reserved notice")
     if n_words <= 30 and s[-1] in "]|" and _search(_TAGGED_LINK, s, timeout) is not None:
@@ -684,6 +723,7 @@ def line_rule(
         tails & _NEWSLETTER_TAILS
         and _search(_NEWSLETTER_VERB, s, timeout) is not None
         and _search(_NEWSLETTER_WHAT, s, timeout) is not None
+        and _match(_STEP, s, timeout) is None
     ):
         return RuleHit("subscribe", "a newsletter / inbox sign-up pitch")
     if (head or "contributed" in tails) and _search(_CREDITS, s, timeout) is not None:
@@ -735,13 +775,26 @@ def _long_promo(s: str, n_words: int, timeout: float) -> RuleHit | None:
     return None
 
 
+# Longer "[x / y]"-ended lines are paragraphs: the longest such caption in
+# AEB's extracted text has 27 words.
+_BRACKET_CAPTION_MAX_WORDS = 30
+
+
 def _long_line_rule(s: str, timeout: float) -> RuleHit | None:
     """Rules that also apply to long lines: captions with an agency credit, datelines."""
     # Table cells come out as "| cell text |": the pipes are not part of a caption.
     core = s.strip("| ") if s[-1:] == "|" else s
     last = core[-1] if core else ""
     tail_bracket = last in "])" or (len(core) > 1 and core[-2] in "])")
-    if tail_bracket and _search(_CAPTION_BRACKET, core[-250:], timeout) is not None:
+    # A "[x / y]" caption is short: a long paragraph ending in one ("... [MPH
+    # SP / MP2 SP / MP3 SP]" source tags) is content.
+    if tail_bracket and (
+        _search(_CAPTION_BRACKET, core[-250:], timeout) is not None
+        or (
+            word_count(core) <= _BRACKET_CAPTION_MAX_WORDS
+            and _search(_SLASH_BRACKET, core[-250:], timeout) is not None
+        )
+    ):
         return RuleHit("caption", "ends with a photo credit ('[Agency/Agency]', '(AP Photo/..)')")
     # Datelines start with an all-caps place or carry "(Agency)" early.
     if s[:1].isupper() and (s[1:2].isupper() or "(" in s[:120]):

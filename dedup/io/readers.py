@@ -24,6 +24,7 @@ import regex
 from dedup.config import InputConfig
 from dedup.dates import normalise_date
 from dedup.documents import Document, InputError
+from dedup.io.charset import decode_html, looks_binary
 from dedup.io.errors import DuplicateIdError, ErrorLog, InputFatalError
 from dedup.io.formats import (
     INPUT_SUFFIXES,
@@ -42,9 +43,6 @@ log = logging.getLogger(__name__)
 __all__ = ["DuplicateIdError", "ErrorLog", "InputFatalError", "iter_records", "read_inputs"]
 
 ALL_SUFFIXES = INPUT_SUFFIXES
-
-# Linear by construction: one bounded character class, no nesting.
-_META_CHARSET = regex.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_\-:.]{1,40})""", regex.I)
 
 
 def site_of_url(url: Any) -> str | None:
@@ -242,14 +240,21 @@ def _read_whole(
         errors.add(source, None, f"gzip data is damaged or truncated ({exc}): skipped")
         return None
     utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
-    if b"\x00" in raw[:8192] and not utf16:
+    # HTML: a few NULs in real markup are stripped (and counted) by the extractor.
+    if b"\x00" in raw[:8192] and not utf16 and (not is_html or looks_binary(raw)):
         errors.add(
             source,
             None,
             "binary file (NUL bytes), not text: skipped; remove it from the input directory",
         )
         return None
-    text = _decode(raw, source, is_html, errors)
+    if is_html:  # never skipped for its encoding: see dedup.io.charset
+        decoded = decode_html(raw)
+        if decoded.note() is not None:
+            errors.add(source, None, str(decoded.note()))
+        text: str | None = decoded.text
+    else:
+        text = _decode(raw, source, errors)
     if text is None:
         return None
     if not text.strip():
@@ -266,7 +271,7 @@ def _read_whole(
             f"({config.max_chars:,}): skipped; raise the limit to process it",
         )
         return None
-    if "\x00" in text:
+    if "\x00" in text and not is_html:
         errors.add(
             source,
             None,
@@ -286,32 +291,17 @@ def _read_whole(
     )
 
 
-# A <meta charset> naming one of these cannot be true (the meta itself was
-# readable as ASCII), so HTML5 reads the page as UTF-8; UTF-7 is refused by
-# browsers because it smuggles markup past filters.
-_META_MEANS_UTF8 = frozenset(
-    {"utf-16", "utf-16le", "utf-16be", "utf-32", "utf-32le", "utf-32be", "utf-7", "unicode"}
-)
+def _decode(raw: bytes, source: str, errors: ErrorLog) -> str | None:
+    """Text of a whole text file: a byte-order mark wins, then UTF-8 (HTML: dedup.io.charset).
 
-
-def _decode(raw: bytes, source: str, is_html: bool, errors: ErrorLog) -> str | None:
-    """Text of a whole file: a byte-order mark wins, then (HTML) ``<meta charset>``, then UTF-8.
-
-    >>> _decode("h\\u00e9".encode("utf-16"), "x.txt", False, ErrorLog())
+    >>> _decode("h\\u00e9".encode("utf-16"), "x.txt", ErrorLog())
     'hé'
-    >>> _decode(b'<meta charset="utf-16"><p>caf\\xc3\\xa9', "x.html", True, ErrorLog())[-4:]
-    'café'
     """
     encoding = "utf-8"
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         encoding = "utf-16"  # the codec reads and drops the BOM
-    elif is_html:
-        m = _META_CHARSET.search(raw[:4096])  # linear, and 4 KB at most
-        if m:
-            declared = m.group(1).decode("ascii").lower()
-            encoding = "utf-8" if declared in _META_MEANS_UTF8 else declared
     try:
         return raw.decode(encoding)
     except LookupError:
