@@ -86,7 +86,7 @@ def _config(args: argparse.Namespace, **doc: Any) -> Config:
     if args.old:
         over.update(ngram=5, threshold=0.7, lsh_fp_weight=0.1, lsh_fn_weight=0.9)
         if hasattr(base.document, "containment"):
-            over["containment"] = 1.0
+            over["containment"] = 0.0
     over.update(doc)
     return base.replace(document=over, run={"workers": 1, "quiet": True})
 

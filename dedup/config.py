@@ -92,20 +92,32 @@ class MinHashConfig:
 @dataclass
 class DocumentDedupConfig:
     enabled: bool = True
-    ngram: int = 5
-    # Jaccard of word 5-grams to the kept copy. 0.7 sits between the closest
-    # hard negatives and the hardest edited copies of benchmarks/make_neardup.py
-    # (pairwise F1 1.000 at 0.7 vs 0.932 at 0.8 on the medium corpus).
-    threshold: float = 0.7
+    # Word 2-grams, Jaccard 0.5 to the kept copy, or containment 0.8 of the
+    # smaller copy's shingles in the kept one: chosen by benchmarks/neardup_real.py
+    # --sweep on its AEB corpus, confirmed on the trafilatura-dev one (README).
+    # A word edit breaks n shingles, so 5-grams put a copy with 5 % of its
+    # words edited near Jaccard 0.6 and 2-grams near 0.8; a truncated copy is
+    # found by containment, whatever its Jaccard.
+    ngram: int = 2
+    threshold: float = 0.5
+    # Containment |A ∩ B| / min(|A|, |B|) that makes the smaller document a copy
+    # of the larger (truncated copy, digest of one article); 0 = off. The
+    # larger copy is kept (dedup/containment.py).
+    containment: float = 0.8
+    # Keep a complete copy (shingle set at least 90 % of its cluster's largest)
+    # over a partial one whatever canonical.policy says; the policy chooses
+    # among the complete ones. False: the policy alone chooses.
+    prefer_complete: bool = True
     # Explicit LSH shape; both 0 = derived from the threshold, minimising
     # fp_weight * P(false candidate) + fn_weight * P(missed pair). Verification is
     # exact, so a false candidate costs a little time while a missed pair is a
-    # missed duplicate: weigh misses heavily (recall at J >= 0.8 is 0.97 with
-    # 0.1/0.9, 0.79 with 0.5/0.5; benchmarks/minhash_speed.py).
+    # missed duplicate: weigh misses heavily (0.01/0.99 gives 39 bands x 3 rows
+    # for 128 permutations, which also finds most contained copies, whose
+    # Jaccard lies below the threshold).
     bands: int = 0
     rows: int = 0
-    lsh_fp_weight: float = 0.1
-    lsh_fn_weight: float = 0.9
+    lsh_fp_weight: float = 0.01
+    lsh_fn_weight: float = 0.99
     # "exact" Jaccard over shingle sets, or "estimate" from signatures.
     verify: str = "exact"
 
@@ -118,8 +130,14 @@ class PassageDedupConfig:
     window: int = 3
     ngram: int = 3
     threshold: float = 0.5
-    # A passage whose shingles are this share contained in a longer one matches it.
+    # A passage whose shingles are this share contained in a longer one matches
+    # it; the longer one is kept (only the contained span is ever cut).
     containment: float = 0.8
+    # "within_and_across": repeats inside one document are cut too, except list
+    # items, table rows and question/answer lines, which repeat by design (a
+    # meal plan, an interview's recurring question); "across": only copies in
+    # other documents count (dedup/passage_scope.py).
+    scope: str = "within_and_across"
     # Passages with fewer word tokens than this never cluster ("He said.").
     min_tokens: int = 10
     # The LSH band shape is derived from this lower threshold, so that a short
@@ -273,6 +291,12 @@ class Config:
             )
         need(
             doc.verify in ("exact", "estimate"), "document.verify", "must be 'exact' or 'estimate'"
+        )
+        need(0.0 <= doc.containment <= 1.0, "document.containment", "must be in [0, 1] (0 = off)")
+        need(
+            pas.scope in ("across", "within_and_across"),
+            "passage.scope",
+            "must be 'across' or 'within_and_across'",
         )
         need(
             pas.unit in ("sentence", "paragraph", "window"),

@@ -90,7 +90,8 @@ def _keeper_intersections(  # pragma: no cover - compiled
 class ExactScores:
     """Exact Jaccard (or containment) over sets packed as ``flat[offsets[i]:offsets[i+1]]``.
 
-    Scores equal :meth:`dedup.near_dup.MatchRule.similarity` bit for bit.
+    Scores equal :meth:`dedup.near_dup.MatchRule.keeper_similarity` bit for bit:
+    a member larger than the keeper matches by Jaccard only.
 
     >>> sets = [np.array([1, 2, 3, 4], np.uint64), np.array([1, 2, 3, 5], np.uint64),
     ...         np.array([1, 2], np.uint64)]
@@ -98,6 +99,8 @@ class ExactScores:
     [0.6, nan]
     >>> ExactScores.pack(sets, 0.6, 0.9).scores(0, np.array([1, 2])).tolist()
     [0.6, 1.0]
+    >>> ExactScores.pack(sets, 0.6, 0.9).scores(2, np.array([0])).tolist()
+    [nan]
     """
 
     flat: np.ndarray
@@ -139,7 +142,10 @@ class ExactScores:
         if self.containment is not None:
             small = np.minimum(size_a, sb)
             cont = np.divide(inter, small, out=np.zeros_like(inter), where=small > 0)
-            by_cont = np.isnan(res) & (cont >= self.containment)
+            # Containment cuts the contained copy only: a member larger than
+            # the keeper is never its copy by containment alone (it holds text
+            # the keeper lacks), only by Jaccard.
+            by_cont = np.isnan(res) & (cont >= self.containment) & (sb <= size_a)
             res[by_cont] = cont[by_cont]
         out[todo] = res
         return out
@@ -196,14 +202,15 @@ def split_component(
     scorer: LocalScores,
     policy: str,
     source_priority: Sequence[str],
-    preferred: np.ndarray | None = None,
+    rank: np.ndarray | None = None,
     stats: StageStats | None = None,
 ) -> list[tuple[int, np.ndarray, np.ndarray]]:
     """(keeper, cluster members, their scores to the keeper) by local position, per round.
 
-    ``preferred[i]`` marks members that must be chosen as keeper before any
-    other (passages of a document that is itself a kept copy). Cluster
-    members are in position order; the keeper's own score is 1.0.
+    ``rank[i]`` (integers, higher first; a bool array works) orders members
+    before the policy does: each round's keeper is the policy's best among the
+    remaining members of the highest rank (see :mod:`dedup.containment`).
+    Cluster members are in position order; the keeper's own score is 1.0.
 
     >>> ms = [Member(d, i, 0, 9, 9, 0.0, None, None) for i, d in enumerate("abc")]
     >>> sets = [np.array([1, 2, 3], np.uint64), np.array([1, 2, 3], np.uint64),
@@ -215,16 +222,17 @@ def split_component(
     k = len(members)
     order = _rank(members, policy, source_priority)
     taken = np.zeros(k, dtype=bool)
-    rank_all = _Ranking(order, taken=taken)
-    pref = np.zeros(k, dtype=bool) if preferred is None else np.asarray(preferred, dtype=bool)
-    rank_pref = _Ranking([i for i in order if pref[i]], taken=taken)
+    if rank is not None:
+        # Stable: within one rank, the policy's order stands.
+        ranks = np.asarray(rank, dtype=np.int64)
+        order = [order[i] for i in np.argsort(-ranks[order], kind="stable").tolist()]
+    ranking = _Ranking(order, taken=taken)
     remaining = np.arange(k, dtype=np.int64)
     out: list[tuple[int, np.ndarray, np.ndarray]] = []
     if stats is not None:
         stats.components += 1
     while remaining.size:
-        best = rank_pref.best()
-        keeper = best if best is not None else rank_all.best()
+        keeper = ranking.best()
         if keeper is None:  # pragma: no cover - remaining members are never all taken
             raise RuntimeError("no keeper left for the remaining members")
         others = remaining[remaining != keeper]

@@ -26,6 +26,7 @@ from dedup.cluster import (
     verify_pairs_estimated,
     verify_pairs_tiled,
 )
+from dedup.containment import KeeperRank, rank_reason
 from dedup.keeper_split import (
     EstimatedScores,
     ExactScores,
@@ -58,6 +59,14 @@ class MatchRule:
             if c >= self.containment:
                 return c
         return None
+
+    def keeper_similarity(self, keeper: np.ndarray, other: np.ndarray) -> float | None:
+        """As :meth:`similarity`, but containment only cuts the contained copy:
+        ``other`` larger than ``keeper`` is its copy by Jaccard alone."""
+        if other.shape[0] > keeper.shape[0]:
+            j = jaccard(keeper, other)
+            return j if j >= self.threshold else None
+        return self.similarity(keeper, other)
 
 
 @dataclass(frozen=True)
@@ -137,6 +146,9 @@ class ExactVerifier:
     def similarity(self, a: int, b: int) -> float | None:
         return self.rule.similarity(self.shingles[a], self.shingles[b])
 
+    def keeper_similarity(self, keeper: int, other: int) -> float | None:
+        return self.rule.keeper_similarity(self.shingles[keeper], self.shingles[other])
+
     def connect(self, n: int, pairs: np.ndarray) -> tuple[np.ndarray, int, int]:
         """Components of the passing pairs, checking only pairs not yet joined
         (see :func:`dedup.cluster.connect_verified`): labels, checked, passed."""
@@ -192,13 +204,17 @@ def clusters_from_pairs(
     stats: StageStats | None = None,
     progress: Callable[[int], object] | None = None,
     buckets: Sequence[np.ndarray] = (),
+    rank: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> list[Cluster]:
     """Verify candidate pairs, join them into components, split each around its keeper.
 
     ``n`` units are indexed 0..n-1; ``member_of(i)`` describes unit i to the
     keeper policy. When some members of a group are ``preferred`` (passages of
     a document that is itself the kept copy of a duplicate document), the
-    keeper is chosen among those, by the policy. ``stats`` collects counts;
+    keeper is chosen among those, by the policy; ``rank`` (a
+    :class:`dedup.containment.KeeperRank`, or any map from a component's
+    sorted unit ids to integers) generalises that: the keeper is the policy's
+    choice among the members of the highest rank. ``stats`` collects counts;
     ``progress(k)`` is told of every component of k units once it is split.
     ``buckets`` are the members of LSH buckets reduced to a star and a chain:
     their members left in no cluster are verified again against a few centres
@@ -216,8 +232,10 @@ def clusters_from_pairs(
         stats.candidate_pairs += int(arr.shape[0])
         stats.checked_pairs += int(checked)
         stats.verified_pairs += int(passed)
+    if rank is None and preferred is not None:
+        rank = KeeperRank(None, preferred)
     clusters = _split_components(
-        labels, verifier, member_of, policy, source_priority, preferred, stats, progress
+        labels, verifier, member_of, policy, source_priority, rank, stats, progress
     )
     # The same bucket recurs in band after band: look at each once.
     buckets = list({b.tobytes(): b for b in buckets}.values())
@@ -240,7 +258,7 @@ def clusters_from_pairs(
         if stats is not None:  # the split's counts describe the final split
             stats.components = stats.rounds = stats.scored = 0
         clusters = _split_components(
-            labels, verifier, member_of, policy, source_priority, preferred, stats
+            labels, verifier, member_of, policy, source_priority, rank, stats
         )
     return clusters
 
@@ -262,7 +280,7 @@ def _split_components(
     member_of: Callable[[int], Member],
     policy: str,
     source_priority: Sequence[str],
-    preferred: Callable[[int], bool] | None = None,
+    rank: Callable[[np.ndarray], np.ndarray] | None = None,
     stats: StageStats | None = None,
     progress: Callable[[int], object] | None = None,
 ) -> list[Cluster]:
@@ -274,13 +292,15 @@ def _split_components(
         scorer = verifier.local(idx) if hasattr(verifier, "local") else None
         if scorer is None:
             scorer = PairwiseScores(partial(_global_similarity, verifier, ids))
-        pref = np.array([preferred(i) for i in ids], dtype=bool) if preferred else None
+        ranks = rank(idx) if rank is not None else None
         for keeper_pos, local, sims in split_component(
-            members, scorer, policy, source_priority, pref, stats
+            members, scorer, policy, source_priority, ranks, stats
         ):
             if local.shape[0] < 2:
                 continue
-            cluster = _cluster(ids, members, keeper_pos, local, sims, policy, source_priority, pref)
+            cluster = _cluster(
+                ids, members, keeper_pos, local, sims, policy, source_priority, ranks
+            )
             k = members[keeper_pos]
             keyed.append(((k.order, k.start, cluster.keeper), cluster))
         if progress is not None:
@@ -290,6 +310,10 @@ def _split_components(
 
 
 def _global_similarity(verifier: Verifier, ids: list[int], a: int, b: int) -> float | None:
+    # ``a`` is the keeper: a directed score where the verifier has one.
+    directed = getattr(verifier, "keeper_similarity", None)
+    if directed is not None:
+        return directed(ids[a], ids[b])
     return verifier.similarity(ids[a], ids[b])
 
 
@@ -301,22 +325,25 @@ def _cluster(
     sims: np.ndarray,
     policy: str,
     source_priority: Sequence[str],
-    pref: np.ndarray | None,
+    ranks: np.ndarray | None,
 ) -> Cluster:
     """One split-off cluster as a record: members, keeper, scores and the keeper's why."""
     pos = local.tolist()
     ordered = tuple(ids[p] for p in pos)
     choice = choose_keeper([members[p] for p in pos], policy, source_priority)
-    among = [p for p in pos if pref[p]] if pref is not None else []
-    if among and len(among) < len(pos):
-        # Scores of every member, the choice among the preferred ones.
-        sub = choose_keeper([members[p] for p in among], policy, source_priority)
-        choice = Choice(
-            keeper=pos.index(among[sub.keeper]),
-            policy=choice.policy,
-            scores=choice.scores,
-            why="in the kept copy of a duplicate document, so never cut; then " + sub.why,
-        )
+    if ranks is not None:
+        r = [int(ranks[p]) for p in pos]
+        top, low = max(r), min(r)
+        among = [p for p, rp in zip(pos, r, strict=True) if rp == top]
+        if top != low:
+            # Scores of every member, the choice among those of the highest rank.
+            sub = choose_keeper([members[p] for p in among], policy, source_priority)
+            choice = Choice(
+                keeper=pos.index(among[sub.keeper]),
+                policy=choice.policy,
+                scores=choice.scores,
+                why=rank_reason(top, low) + sub.why,
+            )
     if pos[choice.keeper] != keeper_pos:  # pragma: no cover - policies are consistent
         raise RuntimeError("canonical policy chose differently on a subset of its cluster")
     similarity = tuple(float(s) for s in sims.tolist())

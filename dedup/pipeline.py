@@ -41,6 +41,7 @@ from dedup.analysis import (
 from dedup.boilerplate import SiteTemplates, learn_templates
 from dedup.canonical import Member
 from dedup.config import Config, ConfigError
+from dedup.containment import KeeperRank
 from dedup.corpus_table import CorpusBuilder, CorpusTable
 from dedup.decisions import (
     ALIVE,
@@ -312,7 +313,7 @@ def document_stage(
     else:
         verifier = ExactVerifier(
             _shingle_view(spool, "document", spool.chunk_sizes),
-            MatchRule(config.document.threshold),
+            MatchRule(config.document.threshold, config.document.containment or None),
             sizes=corpus.doc_shingles,
             budget=_shingle_budget(config),
         )
@@ -328,6 +329,7 @@ def document_stage(
             stats=stats,
             progress=bar.update,
             buckets=[units[b] for b in large],
+            rank=KeeperRank(corpus.doc_shingles if config.document.prefer_complete else None),
         )
     decisions.stage_counts["document"] = stats.to_json()
     spans = corpus.doc_span
@@ -442,6 +444,7 @@ def index_query_stage(
             analysis.docs.signatures,
             sets,
             config.document.threshold,
+            config.document.containment or None,
             same_source=sites,
         ):
             entry, hits = found.setdefault(m.entry.order, (m.entry, []))
@@ -589,6 +592,11 @@ class _DisjointVerifier:
         if _overlapping(self.corpus, np.array([[a, b]], dtype=np.int64))[0]:
             return None
         return self.inner.similarity(a, b)
+
+    def keeper_similarity(self, keeper: int, other: int) -> float | None:
+        if _overlapping(self.corpus, np.array([[keeper, other]], dtype=np.int64))[0]:
+            return None
+        return self.inner.keeper_similarity(keeper, other)
 
     def local(self, units: np.ndarray) -> LocalScores | None:
         inner = self.inner.local(units)
@@ -744,10 +752,14 @@ def passage_stage(
             # A passage of a document that is the kept copy of a document cluster is
             # preferred as keeper, so a dropped copy's `kept` never points at text
             # that was then cut as a passage.
-            preferred=lambda p: bool(keepers[corpus.passage_doc[p]]),
             stats=stats,
             progress=bar.update,
             buckets=large,
+            # The longer passage first (a contained span is the one cut), then
+            # passages of kept documents.
+            rank=KeeperRank(
+                corpus.passage_shingles, lambda p: bool(keepers[corpus.passage_doc[p]])
+            ),
         )
     decisions.stage_counts["passage"] = stats.to_json()
     spans = corpus.passage_span_of

@@ -9,8 +9,23 @@ from dedup.config import Config, ConfigError
 
 def test_defaults_are_valid():
     c = Config()
-    assert c.document.threshold == 0.7
+    # The defaults chosen by benchmarks/neardup_real.py --sweep (README).
+    assert (c.document.ngram, c.document.threshold, c.document.containment) == (2, 0.5, 0.8)
     assert c.passage.unit == "sentence"
+    assert c.passage.scope == "within_and_across"
+
+
+@pytest.mark.parametrize(
+    "section, message",
+    [
+        ({"document": {"containment": 1.5}}, "document.containment"),
+        ({"passage": {"scope": "inside"}}, "passage.scope"),
+    ],
+)
+def test_containment_and_scope_are_checked(section, message):
+    key = message.split(".")[1]
+    with pytest.raises(ConfigError, match=key):
+        Config.from_dict(section)
 
 
 def test_toml_round_trip(tmp_path: Path):

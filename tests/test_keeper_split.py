@@ -32,6 +32,13 @@ def _members(lengths: Sequence[int], orders: Sequence[int]) -> list[Member]:
 Row = tuple[tuple[int, ...], int, tuple[float, ...], str]
 
 
+def _directed(verifier: Verifier, keeper: int, other: int) -> float | None:
+    # A member larger than its keeper is its copy by Jaccard only (containment
+    # cuts the contained copy), where the verifier knows containment.
+    directed = getattr(verifier, "keeper_similarity", None)
+    return directed(keeper, other) if directed else verifier.similarity(keeper, other)
+
+
 def _reference(
     n: int,
     pairs: np.ndarray,
@@ -55,11 +62,11 @@ def _reference(
         if len(comp) < 2:
             continue
         for keeper, cluster in split_by_keeper(
-            comp, keeper_of, lambda a, b: verifier.similarity(a, b) is not None
+            comp, keeper_of, lambda a, b: _directed(verifier, a, b) is not None
         ):
             if len(cluster) < 2:
                 continue
-            sims = tuple(1.0 if i == keeper else verifier.similarity(keeper, i) for i in cluster)
+            sims = tuple(1.0 if i == keeper else _directed(verifier, keeper, i) for i in cluster)
             why = choose_keeper([members[i] for i in cluster], policy).why
             among = [i for i in cluster if i in preferred]
             if among and len(among) < len(cluster):

@@ -110,6 +110,10 @@ def corpus(draw: st.DrawFn, breaks: list[str] = LINE_BREAKS) -> list[str]:
     return docs
 
 
+# The document settings before benchmarks/neardup_real.py chose the defaults.
+STRICT_DOCUMENTS = {"ngram": 5, "threshold": 0.7, "containment": 0.0}
+
+
 def config_for(unit: str, policy: str) -> Config:
     # Two pages of a site are enough for a template, so templates show up in
     # small examples (every record carries a url of one of two sites).
@@ -338,7 +342,10 @@ def test_cleaning_again_removes_only_context_boilerplate(texts: list[str], confi
 def test_first_pass_cuts_can_make_two_documents_duplicates():
     s = SENTENCES[0]
     texts = ["", f"{s}\n{s} {s}", f"0\n{s}", f"0\n{s}"]
-    first, second = clean_twice(texts, config_for("sentence", "first"))
+    # Documents compared as before the real-text defaults (5-grams, Jaccard
+    # 0.7, no containment): at the defaults d2 and d3 are copies of d1 at once.
+    config = config_for("sentence", "first").replace(document=STRICT_DOCUMENTS)
+    first, second = clean_twice(texts, config)
     assert [d["text"] for d in first.documents if d["id"] in ("d2", "d3")] == ["0", "0"]
     assert [(r["doc_id"], r["reason"]) for r in second.removed] == [("d3", "exact_duplicate")]
 
@@ -371,7 +378,13 @@ def test_cleaning_again_with_unicode_line_separators():
 def test_kept_points_at_text_that_survives():
     s = SENTENCES[0]
     texts = ["Other words here first.\n" + s, s[4:], s[4:]]
+    # At the defaults d1 and d2 are contained in d0: duplicates of it, d0 kept whole.
     result = clean_records(records_of(texts), config_for("sentence", "first"))
+    assert {d["id"]: d["text"] for d in result.documents} == {"d0": texts[0]}
+    assert {r["kept"]["doc_id"] for r in result.removed} == {"d0"}
+    # Documents compared strictly, d1 is only the kept copy of d2 (equal text).
+    config = config_for("sentence", "first").replace(document=STRICT_DOCUMENTS)
+    result = clean_records(records_of(texts), config)
     out = {d["id"]: d["text"] for d in result.documents}
     # d1 is the kept copy of d2, so its sentence is preferred as the passage keeper
     # and d0's copy is the one cut.

@@ -23,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from dedup.cluster import verify_pairs
+from dedup.cluster import jaccard, verify_pairs
 from dedup.lsh import band_keys
 from dedup.minhash import MinHashParams
 
@@ -412,6 +412,8 @@ class Index(ABC):
         combined = sets + [entries[int(o)].shingles for o in orders]
         local_pairs = np.stack([pairs[:, 0], local + n], axis=1)
         kept, sim = verify_pairs(local_pairs, combined, threshold, containment)
+        if containment is not None and kept.shape[0]:
+            kept, sim = _contained_only(kept, sim, combined, threshold)
         if kept.shape[0] == 0:
             return []
         unit_of = kept[:, 0]
@@ -570,6 +572,20 @@ class Index(ABC):
             source=source,
             order=int(order),
         )
+
+
+def _contained_only(
+    kept: np.ndarray, sim: np.ndarray, sets: Sequence[np.ndarray], threshold: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Passing (query, entry) pairs minus those where the query unit is the
+    larger and passed by containment alone: containment makes the contained
+    unit the copy, and an indexed copy contained in a new, longer unit must
+    not remove the longer one (its extra text would be lost)."""
+    ok = np.ones(kept.shape[0], dtype=bool)
+    for row, (a, b) in enumerate(kept.tolist()):
+        if sets[a].shape[0] > sets[b].shape[0]:
+            ok[row] = jaccard(sets[a], sets[b]) >= threshold
+    return kept[ok], sim[ok]
 
 
 def _check_fraction(name: str, value: float) -> None:
