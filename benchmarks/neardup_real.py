@@ -13,7 +13,8 @@ Reported: pairwise precision/recall/F1 over document pairs (every pair inside
 a predicted document cluster against every pair inside a gold family), recall
 per copy kind (original and copy in one cluster), hard negatives clustered
 (a template short or a digest in any cluster), pasted passages surviving
-exactly once in the output, longer sentences lost (a headline's lead or a
+exactly once in the output (and passage sentences found nowhere: text
+lost), longer sentences lost (a headline's lead or a
 story sentence whose shorter teaser exists), and the incremental figure:
 originals and other pages indexed with `dedup index build`, then copies and
 hard negatives cleaned ``--against`` that index (copies dropped, wrong drops).
@@ -33,7 +34,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _realdup_corpus import KINDS, Corpus, build
+from _realdup_corpus import KINDS, Corpus, build, sentences
 
 from dedup.api import build_index, clean, clean_records
 from dedup.config import Config
@@ -92,15 +93,25 @@ def _config(args: argparse.Namespace, **doc: Any) -> Config:
 
 
 def run_dedup(corpus: Corpus, config: Config) -> dict[str, Any]:
-    res = clean_records([d.record() for d in corpus.docs], config)
+    records = [d.record() for d in corpus.docs]
+    res = clean_records(records, config)
     groups = [[m["doc_id"] for m in c["members"]] for c in res.clusters if c["level"] == "document"]
     out = score(corpus, groups)
-    texts = [_norm(d["text"]) for d in res.documents]
-    blob = "\n".join(texts)
-    once = sum(1 for p in corpus.passages if blob.count(_norm(p)) == 1)
-    out["passages_once"] = f"{once}/{len(corpus.passages)}"
-    lost = sum(1 for s in corpus.longer if _norm(s) not in blob)
-    out["longer_sentences_lost"] = f"{lost}/{len(corpus.longer)}"
+    blob = "\n".join(_norm(d["text"]) for d in res.documents)
+    # Text the boilerplate step alone removes (a photo caption pasted as a
+    # passage) is no passage-dedup loss: only text the strip keeps is counted.
+    strip = config.replace(document={"enabled": False}, passage={"enabled": False})
+    stripped = "\n".join(_norm(d["text"]) for d in clean_records(records, strip).documents)
+    passages = [p for p in corpus.passages if _norm(p) in stripped]
+    once = sum(1 for p in passages if blob.count(_norm(p)) == 1)
+    out["passages_once"] = f"{once}/{len(passages)}"
+    # Text lost: a sentence of a pasted passage found nowhere in the output.
+    sents = [_norm(x) for p in passages for x in sentences(p)]
+    gone = sum(1 for x in sents if x not in blob)
+    out["passage_sentences_lost"] = f"{gone}/{len(sents)}"
+    longer = [s for s in corpus.longer if _norm(s) in stripped]
+    lost = sum(1 for s in longer if _norm(s) not in blob)
+    out["longer_sentences_lost"] = f"{lost}/{len(longer)}"
     return out
 
 
