@@ -79,6 +79,7 @@ from dedup.near_dup import (
     Verifier,
     clusters_from_pairs,
 )
+from dedup.passage_scope import SameDocRule, structured_units
 from dedup.progress import progress_bar
 from dedup.rewrite import apply_cuts
 from dedup.version import __version__
@@ -572,29 +573,37 @@ def _overlapping(corpus: CorpusTable, pairs: np.ndarray) -> np.ndarray:
     return same & (a[:, 0] < b[:, 1]) & (b[:, 0] < a[:, 1])
 
 
+def _never(corpus: CorpusTable, rule: SameDocRule, pairs: np.ndarray) -> np.ndarray:
+    """Mask of pairs that are never copies: overlapping spans of one document,
+    or two passages of one document that ``passage.scope`` keeps apart."""
+    return _overlapping(corpus, pairs) | rule.forbidden(pairs[:, 0], pairs[:, 1])
+
+
 @dataclass(frozen=True)
 class _DisjointVerifier:
-    """A verifier for which overlapping passages of one document are never copies,
-    also when a keeper-centred split asks about a pair LSH never proposed."""
+    """A verifier for which overlapping passages of one document (and passages
+    of one document the scope keeps apart) are never copies, also when a
+    keeper-centred split asks about a pair LSH never proposed."""
 
     inner: ExactVerifier
     corpus: CorpusTable
+    rule: SameDocRule
 
     def verify(self, pairs: np.ndarray) -> np.ndarray:
         arr = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-        return self.inner.verify(arr[~_overlapping(self.corpus, arr)] if arr.size else arr)
+        return self.inner.verify(arr[~_never(self.corpus, self.rule, arr)] if arr.size else arr)
 
     def connect(self, n: int, pairs: np.ndarray) -> tuple[np.ndarray, int, int]:
-        # Overlapping pairs were taken out of the candidates before clustering.
+        # Such pairs were taken out of the candidates before clustering.
         return self.inner.connect(n, pairs)
 
     def similarity(self, a: int, b: int) -> float | None:
-        if _overlapping(self.corpus, np.array([[a, b]], dtype=np.int64))[0]:
+        if _never(self.corpus, self.rule, np.array([[a, b]], dtype=np.int64))[0]:
             return None
         return self.inner.similarity(a, b)
 
     def keeper_similarity(self, keeper: int, other: int) -> float | None:
-        if _overlapping(self.corpus, np.array([[keeper, other]], dtype=np.int64))[0]:
+        if _never(self.corpus, self.rule, np.array([[keeper, other]], dtype=np.int64))[0]:
             return None
         return self.inner.keeper_similarity(keeper, other)
 
@@ -603,16 +612,21 @@ class _DisjointVerifier:
         if inner is None:
             return None
         corpus = self.corpus
-        return _DisjointScores(inner, corpus.passage_doc[units], corpus.passage_span[units])
+        return _DisjointScores(
+            inner, corpus.passage_doc[units], corpus.passage_span[units], units, self.rule
+        )
 
 
 @dataclass(frozen=True)
 class _DisjointScores:
-    """Local scores with overlapping passages of one document never copies."""
+    """Local scores with overlapping passages of one document never copies
+    (nor passages of one document the scope keeps apart)."""
 
     inner: LocalScores
     doc: np.ndarray  # (k,) document of each local unit
     span: np.ndarray  # (k, 2)
+    units: np.ndarray  # (k,) global passage index of each local unit
+    rule: SameDocRule
 
     def scores(self, keeper: int, others: np.ndarray) -> np.ndarray:
         out = self.inner.scores(keeper, others)
@@ -622,8 +636,41 @@ class _DisjointScores:
             & (self.span[others, 0] < ke)
             & (ks < self.span[others, 1])
         )
+        g = self.units[others]
+        overlap |= self.rule.forbidden(np.full(g.shape[0], self.units[keeper]), g)
         out[overlap] = np.nan
         return out
+
+
+def _scope_rule(
+    spool: Spool, corpus: CorpusTable, config: Config, pairs: np.ndarray
+) -> SameDocRule:
+    """The ``passage.scope`` rule for the passages in ``pairs``. Under
+    ``within_and_across`` it needs the lines of passages whose document has
+    two or more of them in pairs (every pair of one cluster's members lies
+    in the pairs' components); only those documents' texts are read."""
+    structured = np.zeros(corpus.n_passages, dtype=bool)
+    rule = SameDocRule(config.passage.scope, corpus.passage_doc, structured)
+    if config.passage.scope != "within_and_across" or not pairs.size:
+        return rule
+    units = np.unique(pairs)
+    docs, counts = np.unique(corpus.passage_doc[units], return_counts=True)
+    wanted = docs[counts >= 2]
+    if not wanted.size:
+        return rule
+    by_doc: dict[int, list[int]] = defaultdict(list)
+    for p in units[np.isin(corpus.passage_doc[units], wanted)].tolist():
+        by_doc[int(corpus.passage_doc[p])].append(p)
+    starts = np.cumsum([0, *spool.chunk_sizes])
+    chunk_of = np.searchsorted(starts, wanted, side="right") - 1
+    for k in np.unique(chunk_of).tolist():
+        chunk_docs: list[Document] = spool.read(("docs", k))
+        for g in wanted[chunk_of == k].tolist():
+            ps = by_doc[g]
+            spans = [(int(corpus.passage_span[p, 0]), int(corpus.passage_span[p, 1])) for p in ps]
+            flags = structured_units(chunk_docs[g - int(starts[k])].text, spans)
+            structured[ps] = flags
+    return rule
 
 
 def _passage_pairs(
@@ -688,6 +735,31 @@ def _passage_pairs(
     return np.stack([codes // m, codes % m], axis=1)
 
 
+# Following passages of the same document each passage is also compared with.
+_NEIGHBOURS = 2
+
+
+def _with_neighbours(corpus: CorpusTable, pairs: np.ndarray, eligible: np.ndarray) -> np.ndarray:
+    """``pairs`` plus each passage with the next ``_NEIGHBOURS`` of its document.
+
+    A headline followed by the lead sentence that starts with it is a copy by
+    containment, but their Jaccard (the headline's share of the lead) is often
+    too low for the LSH bands to propose them; a passage next to its own copy
+    is the common shape of that, and checking neighbours costs O(passages).
+    """
+    m = corpus.n_passages
+    codes = [pairs[:, 0] * m + pairs[:, 1]] if pairs.size else []
+    doc = corpus.passage_doc
+    for d in range(1, _NEIGHBOURS + 1):
+        i = np.arange(max(0, m - d), dtype=np.int64)
+        ok = (doc[i] == doc[i + d]) & eligible[i] & eligible[i + d]
+        codes.append(i[ok] * m + i[ok] + d)
+    if not codes:
+        return pairs
+    merged = np.unique(np.concatenate(codes))
+    return np.stack([merged // m, merged % m], axis=1)
+
+
 # Passages from which a band's keys are bucketed in 16 parts (see _passage_pairs).
 _PARTITION_FROM = 1 << 20
 
@@ -713,6 +785,7 @@ def passage_stage(
     large: list[np.ndarray] = []
     with stages.bar(shape.bands, "passage bands", unit="band") as bar:
         candidates = _passage_pairs(spool, corpus, shape.bands, bar.update, eligible, salt, large)
+    candidates = _with_neighbours(corpus, candidates, eligible)
     pairs = _restrict_pairs(
         candidates,
         corpus.passage_doc,
@@ -730,7 +803,9 @@ def passage_stage(
     keepers = (decisions.level == DOC_CLUSTER) & ~decisions.dropped_mask()
     # Overlapping windows of one document share sentences; they are not copies
     # of each other, and cutting one "around" the other would delete unique text.
-    pairs = pairs[~_overlapping(corpus, pairs)] if pairs.size else pairs
+    # Nor are two passages of one document that the scope keeps apart.
+    rule = _scope_rule(spool, corpus, config, pairs)
+    pairs = pairs[~_never(corpus, rule, pairs)] if pairs.size else pairs
 
     stats = StageStats()
     with stages.bar(None, "passage dedup", unit="passage") as bar:
@@ -745,6 +820,7 @@ def passage_stage(
                     budget=_shingle_budget(config),
                 ),
                 corpus,
+                rule,
             ),
             member,
             config.canonical.policy,
