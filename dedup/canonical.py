@@ -11,10 +11,13 @@ Policies:
     the copy met first in input order (score ``-order``; within one document the
     earlier span wins the tie).
 ``longest``
-    the copy with the most characters of (cleaned) text.
+    the copy with the most characters of text; for whole documents, of content
+    after boilerplate stripping (``content_length``), so chrome never counts.
 ``most_complete``
-    the copy whose document lost the smallest share of its characters to
-    boilerplate and dedup (score ``1 - removed_share``), i.e. the most intact page.
+    for whole documents, the copy with the largest share of the fullest copy's
+    content after boilerplate stripping (score ``content / max content``); for
+    passages, the copy whose document lost the smallest share of its characters
+    to boilerplate and dedup (score ``1 - removed_share``), the most intact page.
 ``earliest``
     the copy with the earliest date (score ``-POSIX seconds``); dates are parsed
     leniently, and a missing or unparseable date loses to any known one.
@@ -90,6 +93,10 @@ class Member:
     removed_share: float  # share of its document removed by boilerplate+dedup so far, 0..1
     date: str | None  # the document's date field, any common format
     site: str | None  # host from the url, or the parent directory
+    # Characters of a whole document's content after boilerplate stripping
+    # (document level; None for passages): what `longest` and `most_complete`
+    # compare, so a copy under heavy chrome does not beat the fuller article.
+    content_length: int | None = None
 
     def __post_init__(self) -> None:
         if self.order < 0:
@@ -97,6 +104,10 @@ class Member:
         if not 0 <= self.start <= self.end:
             raise ValueError(
                 f"member {self.doc_id!r}: span [{self.start}, {self.end}) is not a valid range"
+            )
+        if self.content_length is not None and self.content_length < 0:
+            raise ValueError(
+                f"member {self.doc_id!r}: content_length must be >= 0, got {self.content_length}"
             )
         if self.text_length < 0:
             raise ValueError(
@@ -253,9 +264,10 @@ def _describe(m: Member) -> str:
     return f"doc {m.doc_id}" if m.start == 0 else f"doc {m.doc_id} at {m.start}"
 
 
-def _tiebreak(m: Member) -> tuple[int, int, str, int, int, float, str, str]:
+def _tiebreak(m: Member) -> tuple[int, int, str, int, int, float, str, str, int]:
+    content = -1 if m.content_length is None else m.content_length
     return (m.order, m.start, m.doc_id, m.end, m.text_length, m.removed_share,
-            m.date or "", m.site or "")  # fmt: skip
+            m.date or "", m.site or "", content)  # fmt: skip
 
 
 def choose_keeper(
@@ -293,16 +305,35 @@ def choose_keeper(
             return f"input position {members[i].order} ({_describe(members[i])})"
 
     elif policy == "longest":
-        scores = [float(m.text_length) for m in members]
+        content = [m.content_length for m in members]
+        if all(c is not None for c in content):
+            scores = [float(c or 0) for c in content]
 
-        def describe(i: int) -> str:
-            return f"{members[i].text_length} chars ({_describe(members[i])})"
+            def describe(i: int) -> str:
+                return f"{content[i]} chars of content ({_describe(members[i])})"
+
+        else:
+            scores = [float(m.text_length) for m in members]
+
+            def describe(i: int) -> str:
+                return f"{members[i].text_length} chars ({_describe(members[i])})"
 
     elif policy == "most_complete":
-        scores = [1.0 - m.removed_share for m in members]
+        content = [m.content_length for m in members]
+        if all(c is not None for c in content):
+            # Documents: the share of the fullest copy's content (after
+            # boilerplate) that each copy has; chrome around it does not count.
+            top = max(1, *(c or 0 for c in content))
+            scores = [(c or 0) / top for c in content]
 
-        def describe(i: int) -> str:
-            return f"{_fmt_share(members[i].removed_share)} ({_describe(members[i])})"
+            def describe(i: int) -> str:
+                return f"{scores[i]:.1%} of the fullest copy's content ({_describe(members[i])})"
+
+        else:
+            scores = [1.0 - m.removed_share for m in members]
+
+            def describe(i: int) -> str:
+                return f"{_fmt_share(members[i].removed_share)} ({_describe(members[i])})"
 
     elif policy == "earliest":
         dates = [parse_date(m.date) for m in members]

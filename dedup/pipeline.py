@@ -15,6 +15,7 @@ or the number of workers.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import tempfile
 import time
@@ -324,7 +325,7 @@ def document_stage(
             n,
             pairs,
             verifier,
-            lambda g: corpus.member(g, 0, int(corpus.chars[g])),
+            partial(_document_member, corpus),
             config.canonical.policy,
             config.canonical.source_priority,
             stats=stats,
@@ -348,6 +349,15 @@ def document_stage(
         decisions.cluster(
             "document", _cluster_record(cid, "document", cluster, spans, drop_all=drop_all)
         )
+
+
+def _document_member(corpus: CorpusTable, g: int) -> Member:
+    """Document g as a keeper candidate: its span is the whole text, its
+    content (for `longest`, `most_complete`) what boilerplate stripping left."""
+    chars = int(corpus.chars[g])
+    member = corpus.member(g, 0, chars)
+    content = max(0, chars - int(corpus.boilerplate[g]))
+    return dataclasses.replace(member, content_length=content)
 
 
 def _restrict_pairs(

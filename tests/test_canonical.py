@@ -275,3 +275,16 @@ def test_choice_does_not_depend_on_member_order(
     assert shuffled[again.keeper] == members[choice.keeper]
     assert again.why == choice.why
     assert sorted(again.scores) == sorted(choice.scores)
+
+
+def test_document_content_length_decides_longest_and_most_complete() -> None:
+    # Raw text: "chrome" is longer; content after boilerplate: "full" is.
+    chrome = Member("chrome", 0, 0, 900, 900, 0.5, None, None, content_length=450)
+    full = Member("full", 1, 0, 600, 600, 0.0, None, None, content_length=600)
+    for policy in ("longest", "most_complete"):
+        choice = choose_keeper([chrome, full], policy)
+        assert choice.keeper == 1, policy
+    assert choose_keeper([chrome, full], "most_complete").scores == (0.75, 1.0)
+    assert "600 chars of content" in choose_keeper([chrome, full], "longest").why
+    with pytest.raises(ValueError, match="content_length"):
+        Member("x", 0, 0, 1, 1, 0.0, None, None, content_length=-1)

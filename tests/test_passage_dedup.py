@@ -228,9 +228,34 @@ def test_policies_choose_through_the_pipeline():
     assert _keeper(records, policy="longest") == "boiler"
     assert _keeper(records, policy="earliest") == "dated"
     assert _keeper(records, policy="source_priority", source_priority=["apnews.com"]) == "dated"
-    # most_complete: the copy whose document lost least to boilerplate.
-    assert _keeper(records, policy="most_complete") in {"first", "dated"}
-    assert _keeper(records[1:], policy="most_complete") == "dated"
+    # most_complete: the copy with most content after boilerplate ("Read
+    # more: ..." is stripped and does not count; its extra words do).
+    assert _keeper(records, policy="most_complete") == "boiler"
+    assert _keeper(records[:2], policy="most_complete") == "dated"
+
+
+def test_longest_and_most_complete_measure_content_after_boilerplate():
+    body = " ".join(f"Sentence {i} of the short wire story about the harbour." for i in range(12))
+    chrome = "\n".join(
+        [
+            "Advertisement",
+            "Share this article",
+            "Read more: Another story",
+            "Subscribe to our newsletter",
+            "© 2019 Example Media. All rights reserved.",
+            "Follow us on Facebook",
+            "Photo: Reuters",
+        ]
+    )
+    records = [
+        # A shorter copy (last sentence dropped) under a lot of chrome...
+        {"id": "chrome", "text": chrome + "\n" + body.rsplit(" Sentence", 1)[0],
+         "url": "https://chrome.example/a"},
+        # ...and the full article, bare.
+        {"id": "full", "text": body, "url": "https://bare.example/b"},
+    ]  # fmt: skip
+    for policy in ("longest", "most_complete"):
+        assert _keeper(records, policy=policy) == "full", policy
 
 
 def test_windows_never_cut_unique_text():
