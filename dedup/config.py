@@ -104,9 +104,9 @@ class DocumentDedupConfig:
     # of the larger (truncated copy, digest of one article); 0 = off. The
     # larger copy is kept (dedup/containment.py).
     containment: float = 0.8
-    # Keep a complete copy (shingle set at least 90 % of its cluster's largest)
-    # over a partial one whatever canonical.policy says; the policy chooses
-    # among the complete ones. False: the policy alone chooses.
+    # Keep a complete copy (at least 90 % of the content characters of its
+    # cluster's largest) over a partial one whatever canonical.policy says; the
+    # policy chooses among the complete ones. False: the policy alone chooses.
     prefer_complete: bool = True
     # Explicit LSH shape; both 0 = derived from the threshold, minimising
     # fp_weight * P(false candidate) + fn_weight * P(missed pair). Verification is

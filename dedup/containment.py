@@ -7,10 +7,15 @@ keeper is chosen in two steps. First a :class:`KeeperRank`, an integer per
 member, higher first; then the canonical policy among the members of the
 highest rank present. The rank has two parts:
 
-* ``complete`` (the major part): the member's shingle set holds at least
-  ``COMPLETE_SHARE`` of the largest set in its connected component. Copies of
-  about the same size differ by edits, and the policy chooses among them; a
-  copy well under the largest is a part of another, and comes after.
+* ``complete`` (the major part): the member has at least ``COMPLETE_SHARE``
+  of the content characters of the largest member of its connected component
+  (documents: characters after boilerplate stripping; passages: shingles,
+  the measure the split's containment guard compares).
+  Copies of about the same length differ by edits, and the policy chooses
+  among them; a copy well under the largest is a part of another (truncated,
+  a paragraph short), and comes after. Documents by characters, not shingle
+  counts: word edits add new shingles, so an edited copy's set can outgrow
+  the original's while its length stays.
 * ``preferred`` (the minor part): the member lies in a document that is the
   kept copy of a duplicate document (passage level), so a dropped copy's
   ``kept`` rarely points at text then cut as a passage.
@@ -30,7 +35,7 @@ import numpy as np
 
 __all__ = ["COMPLETE_SHARE", "KeeperRank", "rank_reason"]
 
-# A member at least this share of the largest set of its component is a
+# A member with at least this share of the largest member's characters is a
 # complete copy. 0.9: a copy that lost a paragraph of ten (or was truncated)
 # comes after the full one; a few edited words (a few shingles) do not count.
 COMPLETE_SHARE = 0.9
@@ -43,7 +48,7 @@ _PREFERRED = 1
 class KeeperRank:
     """Rank of the members of a component: complete copies first, then preferred.
 
-    ``sizes[u]`` is unit u's shingle set size (None: no completeness part);
+    ``sizes[u]`` is unit u's content characters (None: no completeness part);
     ``preferred(u)`` marks units in a kept document (None: none are).
 
     >>> r = KeeperRank(np.array([100, 95, 60]), None)
@@ -69,7 +74,7 @@ def rank_reason(top: int, low: int) -> str:
     (the prefix of the keeper's ``why``, before the policy's own reason)."""
     if top & _COMPLETE and not low & _COMPLETE:
         return (
-            f"the most complete copies (shingle sets at least {COMPLETE_SHARE:.0%} of the "
-            "largest) come first, so a copy contained in another is never the one kept; then "
+            f"the most complete copies (at least {COMPLETE_SHARE:.0%} of the largest one's "
+            "content) come first, so a copy contained in another is never the one kept; then "
         )
     return "in the kept copy of a duplicate document, so never cut; then "

@@ -331,7 +331,9 @@ def document_stage(
             stats=stats,
             progress=bar.update,
             buckets=[units[b] for b in large],
-            rank=KeeperRank(corpus.doc_shingles if config.document.prefer_complete else None),
+            rank=KeeperRank(
+                corpus.chars - corpus.boilerplate if config.document.prefer_complete else None
+            ),
         )
     decisions.stage_counts["document"] = stats.to_json()
     spans = corpus.doc_span
@@ -843,6 +845,10 @@ def passage_stage(
             buckets=large,
             # The longer passage first (a contained span is the one cut), then
             # passages of kept documents.
+            # Passages rank by shingle count, the measure the split's
+            # containment guard uses: ranked by characters, a keeper could be
+            # the smaller set, and whether the other one is cut would then
+            # hang on which documents are kept copies (not idempotent).
             rank=KeeperRank(
                 corpus.passage_shingles, lambda p: bool(keepers[corpus.passage_doc[p]])
             ),
