@@ -106,7 +106,9 @@ class DocumentDedupConfig:
     containment: float = 0.8
     # Keep a complete copy (at least 90 % of the content characters of its
     # cluster's largest) over a partial one whatever canonical.policy says; the
-    # policy chooses among the complete ones. False: the policy alone chooses.
+    # policy chooses among the complete ones, and a more central complete copy
+    # that more members match is kept over the policy's choice (the keeper
+    # problem, dedup/keeper_split.py). False: the policy alone chooses.
     prefer_complete: bool = True
     # Explicit LSH shape; both 0 = derived from the threshold, minimising
     # fp_weight * P(false candidate) + fn_weight * P(missed pair). Verification is

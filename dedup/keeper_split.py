@@ -150,6 +150,19 @@ class ExactScores:
         out[todo] = res
         return out
 
+    def centrality(self) -> np.ndarray:
+        """Per unit, the mean number of units holding each of its shingles: the
+        original of a family of edited copies holds the shingles they share,
+        each copy adds its own edits, so the original scores highest. One sort
+        of the component's shingles."""
+        sizes = np.diff(self.offsets)
+        if not self.flat.size:
+            return np.zeros(sizes.shape[0])
+        _, inverse, counts = np.unique(self.flat, return_inverse=True, return_counts=True)
+        popularity = np.concatenate([[0], np.cumsum(counts[inverse.reshape(-1)])])
+        total = popularity[self.offsets[1:]] - popularity[self.offsets[:-1]]
+        return np.divide(total, sizes, out=np.zeros(sizes.shape[0]), where=sizes > 0)
+
 
 @dataclass(frozen=True)
 class EstimatedScores:
@@ -204,6 +217,7 @@ def split_component(
     source_priority: Sequence[str],
     rank: np.ndarray | None = None,
     stats: StageStats | None = None,
+    central: bool = False,
 ) -> list[tuple[int, np.ndarray, np.ndarray]]:
     """(keeper, cluster members, their scores to the keeper) by local position, per round.
 
@@ -211,6 +225,13 @@ def split_component(
     before the policy does: each round's keeper is the policy's best among the
     remaining members of the highest rank (see :mod:`dedup.containment`).
     Cluster members are in position order; the keeper's own score is 1.0.
+
+    With ``central`` (and a scorer with ``centrality``), each round also
+    scores the most central remaining member of the keeper's rank, and keeps
+    it instead when more members are its copies: with policy ``first`` the
+    first copy can be an edited outlier its siblings do not match, which
+    would leave them as a second survivor. Members are still verified against
+    the copy kept (no chain A~B~C joins A and C); a round costs two passes.
 
     >>> ms = [Member(d, i, 0, 9, 9, 0.0, None, None) for i, d in enumerate("abc")]
     >>> sets = [np.array([1, 2, 3], np.uint64), np.array([1, 2, 3], np.uint64),
@@ -227,6 +248,15 @@ def split_component(
         ranks = np.asarray(rank, dtype=np.int64)
         order = [order[i] for i in np.argsort(-ranks[order], kind="stable").tolist()]
     ranking = _Ranking(order, taken=taken)
+    ranks_of = np.zeros(k, dtype=np.int64) if rank is None else np.asarray(rank, dtype=np.int64)
+    centre_of = getattr(scorer, "centrality", None) if central else None
+    hubs: _Ranking | None = None
+    if centre_of is not None and k > 2:
+        cent = centre_of()
+        # Within a rank, most central first; ties in the policy's order.
+        pos = {m: i for i, m in enumerate(order)}
+        by_hub = sorted(range(k), key=lambda i: (-ranks_of[i], -cent[i], pos[i]))
+        hubs = _Ranking(by_hub, taken=taken)
     remaining = np.arange(k, dtype=np.int64)
     out: list[tuple[int, np.ndarray, np.ndarray]] = []
     if stats is not None:
@@ -241,6 +271,15 @@ def split_component(
         if stats is not None:
             stats.rounds += 1
             stats.scored += int(others.shape[0])
+        hub = hubs.best() if hubs is not None else None
+        if hub is not None and hub != keeper and ranks_of[hub] == ranks_of[keeper]:
+            h_others = remaining[remaining != hub]
+            h_sims = scorer.scores(hub, h_others)
+            h_hit = ~np.isnan(h_sims)
+            if stats is not None:
+                stats.scored += int(h_others.shape[0])
+            if int(h_hit.sum()) > int(hit.sum()):
+                keeper, others, sims, hit = hub, h_others, h_sims, h_hit
         cluster = np.concatenate([others[hit], [keeper]])
         score = np.concatenate([sims[hit], [1.0]])
         sort = np.argsort(cluster, kind="stable")

@@ -205,6 +205,7 @@ def clusters_from_pairs(
     progress: Callable[[int], object] | None = None,
     buckets: Sequence[np.ndarray] = (),
     rank: Callable[[np.ndarray], np.ndarray] | None = None,
+    central: bool = False,
 ) -> list[Cluster]:
     """Verify candidate pairs, join them into components, split each around its keeper.
 
@@ -214,7 +215,9 @@ def clusters_from_pairs(
     keeper is chosen among those, by the policy; ``rank`` (a
     :class:`dedup.containment.KeeperRank`, or any map from a component's
     sorted unit ids to integers) generalises that: the keeper is the policy's
-    choice among the members of the highest rank. ``stats`` collects counts;
+    choice among the members of the highest rank; with ``central``, a more
+    central member that more members match is kept instead (see
+    :func:`dedup.keeper_split.split_component`). ``stats`` collects counts;
     ``progress(k)`` is told of every component of k units once it is split.
     ``buckets`` are the members of LSH buckets reduced to a star and a chain:
     their members left in no cluster are verified again against a few centres
@@ -235,7 +238,7 @@ def clusters_from_pairs(
     if rank is None and preferred is not None:
         rank = KeeperRank(None, preferred)
     clusters = _split_components(
-        labels, verifier, member_of, policy, source_priority, rank, stats, progress
+        labels, verifier, member_of, policy, source_priority, rank, stats, progress, central
     )
     # The same bucket recurs in band after band: look at each once.
     buckets = list({b.tobytes(): b for b in buckets}.values())
@@ -258,7 +261,7 @@ def clusters_from_pairs(
         if stats is not None:  # the split's counts describe the final split
             stats.components = stats.rounds = stats.scored = 0
         clusters = _split_components(
-            labels, verifier, member_of, policy, source_priority, rank, stats
+            labels, verifier, member_of, policy, source_priority, rank, stats, None, central
         )
     return clusters
 
@@ -283,6 +286,7 @@ def _split_components(
     rank: Callable[[np.ndarray], np.ndarray] | None = None,
     stats: StageStats | None = None,
     progress: Callable[[int], object] | None = None,
+    central: bool = False,
 ) -> list[Cluster]:
     keyed: list[tuple[tuple[int, int, int], Cluster]] = []
     for group in _components(labels):
@@ -294,7 +298,7 @@ def _split_components(
             scorer = PairwiseScores(partial(_global_similarity, verifier, ids))
         ranks = rank(idx) if rank is not None else None
         for keeper_pos, local, sims in split_component(
-            members, scorer, policy, source_priority, ranks, stats
+            members, scorer, policy, source_priority, ranks, stats, central
         ):
             if local.shape[0] < 2:
                 continue
@@ -344,7 +348,15 @@ def _cluster(
                 scores=choice.scores,
                 why=rank_reason(top, low) + sub.why,
             )
-    if pos[choice.keeper] != keeper_pos:  # pragma: no cover - policies are consistent
-        raise RuntimeError("canonical policy chose differently on a subset of its cluster")
+    if pos[choice.keeper] != keeper_pos:
+        # The split kept a more central copy than the policy's choice (more
+        # members are its copies): say so, with the policy's account.
+        choice = Choice(
+            keeper=pos.index(keeper_pos),
+            policy=choice.policy,
+            scores=choice.scores,
+            why="the most central copy (more members match it than the "
+            f"{choice.policy} choice, {members[pos[choice.keeper]].doc_id!r}); " + choice.why,
+        )
     similarity = tuple(float(s) for s in sims.tolist())
     return Cluster(members=ordered, keeper=ids[keeper_pos], similarity=similarity, choice=choice)

@@ -334,6 +334,7 @@ def document_stage(
             rank=KeeperRank(
                 corpus.chars - corpus.boilerplate if config.document.prefer_complete else None
             ),
+            central=config.document.prefer_complete,
         )
     decisions.stage_counts["document"] = stats.to_json()
     spans = corpus.doc_span

@@ -289,3 +289,35 @@ def test_copies_behind_rejected_star_and_chain_edges_are_found_again() -> None:
     assert _as_tuples(found) == _as_tuples(expected)
     assert found[0].members == tuple(range(1, k, 2))
     assert stats.rescue_checked <= 4 * k and stats.rescued >= k // 2 - 1
+
+
+def test_central_copy_is_kept_when_the_first_is_an_outlier():
+    # H (first in input) is an edited outlier: only the original O is its copy.
+    # O's shingles are shared by every copy; L1, L2 match O but not H.
+    base = list(range(20))
+    sets = {
+        "H": base[:14] + [100 + i for i in range(6)],
+        "O": base,
+        "L1": base[4:] + [200 + i for i in range(4)],
+        "L2": base[:2] + base[6:] + [300 + i for i in range(4)],
+    }
+    names = list(sets)
+    shingles = [np.array(sorted(sets[n]), dtype=np.uint64) for n in names]
+    members = [Member(n, i, 0, 10, 10, 0.0, None, None) for i, n in enumerate(names)]
+    scorer = ExactScores.pack(shingles, 0.5, None)
+    assert np.isnan(scorer.scores(0, np.array([2, 3]))).all()  # H matches neither L
+    plain = split_component(members, scorer, "first", ())
+    assert [(k, m.tolist()) for k, m, _ in plain] == [(0, [0, 1]), (2, [2, 3])]
+    central = split_component(members, scorer, "first", (), central=True)
+    assert [(k, m.tolist()) for k, m, _ in central] == [(1, [0, 1, 2, 3])]
+    # Every member is still a copy of the keeper it is grouped with.
+    ((keeper, group, _sims),) = central
+    assert not np.isnan(scorer.scores(keeper, group[group != keeper])).any()
+    # Through clusters_from_pairs the record says why the policy was overridden.
+    pairs = np.array([[0, 1], [1, 2], [1, 3]], dtype=np.int64)
+    verifier = ExactVerifier(shingles, MatchRule(0.5, None))
+    (cluster,) = clusters_from_pairs(
+        4, pairs, verifier, members.__getitem__, "first", (), central=True
+    )
+    assert cluster.keeper == 1
+    assert cluster.choice.why.startswith("the most central copy")
