@@ -45,7 +45,12 @@ def test_report_counts_candidate_verified_and_rejected_pairs_per_level() -> None
     edited = base.replace("word40", "other").replace("word41", "thing")
     far = " ".join(f"word{i}" for i in range(40)) + " " + " ".join(f"x{i}" for i in range(40))
     records = [{"id": str(i), "text": t} for i, t in enumerate([base, edited, base, far])]
-    report = clean_records(records, Config().replace(run={"workers": 1})).report
+    # The document settings these counts were worked out for (5-grams, J 0.7,
+    # LSH 0.1/0.9): at the defaults' looser bands "far" is a candidate too.
+    strict = {"ngram": 5, "threshold": 0.7, "containment": 0.0}
+    strict |= {"lsh_fp_weight": 0.1, "lsh_fn_weight": 0.9}
+    config = Config().replace(run={"workers": 1}, document=strict)
+    report = clean_records(records, config).report
     doc = report["stages"]["document"]
     # base, edited and the second base are one cluster: two passing checks join
     # them, and a third pair among them needs no check.
