@@ -14,7 +14,8 @@ a predicted document cluster against every pair inside a gold family), recall
 per copy kind (original and copy in one cluster), hard negatives clustered
 (a template short or a digest in any cluster), pasted passages surviving
 exactly once in the output (and passage sentences found nowhere: text
-lost), longer sentences lost (a headline's lead or a
+lost), survivors that passage dedup left with under half their content,
+longer sentences lost (a headline's lead or a
 story sentence whose shorter teaser exists), and the incremental figure:
 originals and other pages indexed with `dedup index build`, then copies and
 hard negatives cleaned ``--against`` that index (copies dropped, wrong drops).
@@ -98,6 +99,13 @@ def run_dedup(corpus: Corpus, config: Config) -> dict[str, Any]:
     groups = [[m["doc_id"] for m in c["members"]] for c in res.clusters if c["level"] == "document"]
     out = score(corpus, groups)
     blob = "\n".join(_norm(d["text"]) for d in res.documents)
+    # Survivors shredded by passage dedup: under half their content left.
+    shredded = 0
+    for d in res.documents:
+        cut = d["dedup"]["removed_chars"]["duplicate_passage"]
+        content = d["dedup"]["chars_out"] + cut
+        shredded += cut * 2 > content > 0
+    out["survivors_under_half_left"] = shredded
     # Text the boilerplate step alone removes (a photo caption pasted as a
     # passage) is no passage-dedup loss: only text the strip keeps is counted.
     strip = config.replace(document={"enabled": False}, passage={"enabled": False})

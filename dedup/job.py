@@ -46,7 +46,7 @@ def job_differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     >>> a = describe_job(Config(), [])
     >>> b = describe_job(Config().replace(document={"threshold": 0.8}), ["x"])
     >>> job_differences(a, b)
-    ['inputs: [] then, now x', 'document.threshold: 0.7 then, now 0.8']
+    ['inputs: [] then, now x', 'document.threshold: 0.5 then, now 0.8']
     """
     out: list[str] = []
     if old.get("inputs") != new.get("inputs"):

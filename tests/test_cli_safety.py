@@ -107,7 +107,7 @@ def test_item06_ctrl_c_then_resume(tmp_path: Path):
 
     other = dedup(*args, "--quiet", "--resume", "--threshold", "0.8")
     assert other.returncode == 2
-    assert "document.threshold: 0.7 then, now 0.8" in other.stderr.decode()
+    assert "document.threshold: 0.5 then, now 0.8" in other.stderr.decode()
 
     done = dedup(*args, "--quiet", "--resume")
     assert done.returncode == 0, done.stderr.decode()

@@ -306,7 +306,15 @@ def test_item19_new_flags_reach_the_config(tmp_path: Path):
 
 def _check_index_info(location: str, tmp_path: Path) -> None:
     first = tmp_path / "first.jsonl"
-    first.write_bytes(_records(5))
+    # Five texts with no word in common (_records' differ by one word, so they
+    # are near-duplicates of each other at the word 2-gram defaults).
+    words = "alpha bravo charlie delta echo foxtrot golf hotel india juliet".split()
+    first.write_bytes(
+        "".join(
+            json.dumps({"id": f"r{i}", "text": " ".join(f"{w}{i}" for w in words)}) + "\n"
+            for i in range(5)
+        ).encode()
+    )
     proc = dedup("index", "build", str(first), "--index", location, "--name", "crawl-1")
     assert proc.returncode == 0, proc.stderr.decode()
     assert re.search(r"added 5 documents and \d+ passages", proc.stderr.decode())

@@ -109,8 +109,12 @@ def brute_force(
                 continue
             j = jaccard(shingles[u], sh)
             sim = j if j >= threshold else None
-            if sim is None and cont is not None and containment(shingles[u], sh) >= cont:
-                sim = containment(shingles[u], sh)
+            # Containment makes the contained unit the copy: a query unit
+            # larger than the indexed one matches it by Jaccard only.
+            smaller = shingles[u].shape[0] <= sh.shape[0]
+            c = containment(shingles[u], sh)
+            if sim is None and cont is not None and smaller and c >= cont:
+                sim = c
             if sim is not None and (best is None or (-sim, order) < (-best[0], best[1])):
                 best = (sim, order)
         if best is not None:
