@@ -53,6 +53,50 @@ def subtract_spans(
     return out
 
 
+class Covered:
+    """A growing union of spans, as sorted disjoint (start, end) lists.
+
+    :meth:`claim` returns what of a span is not yet covered and adds the span:
+    ``subtract_spans`` then ``merge_spans`` of everything so far, but touching
+    only the covered spans the new one meets (found by bisection), so a
+    document with r cuts costs O(r log r), not O(r^2).
+
+    >>> c = Covered()
+    >>> c.claim(2, 5), c.claim(0, 10), c.claim(3, 4), c.spans()
+    ([(2, 5)], [(0, 2), (5, 10)], [], [(0, 10)])
+    """
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def claim(self, start: int, end: int) -> list[tuple[int, int]]:
+        if end <= start:
+            return []
+        starts, ends = self._starts, self._ends
+        # Covered spans that overlap or touch [start, end): they merge with it.
+        i = bisect.bisect_left(ends, start)
+        j = bisect.bisect_right(starts, end)
+        pieces: list[tuple[int, int]] = []
+        cur = start
+        for k in range(i, j):
+            if starts[k] > cur:
+                pieces.append((cur, min(starts[k], end)))
+            cur = max(cur, ends[k])
+        if cur < end:
+            pieces.append((cur, end))
+        if i < j:
+            starts[i:j] = [min(start, starts[i])]
+            ends[i:j] = [max(end, ends[j - 1])]
+        else:
+            starts.insert(i, start)
+            ends.insert(i, end)
+        return pieces
+
+    def spans(self) -> list[tuple[int, int]]:
+        return list(zip(self._starts, self._ends, strict=True))
+
+
 def delete_spans(text: str, spans: Iterable[tuple[int, int]]) -> str:
     """``text`` with the spans deleted and nothing else changed.
 

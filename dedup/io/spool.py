@@ -92,12 +92,19 @@ class Spool:
         flat_path = self.array_path(f"{level}-flat", k)
         off_path = self.array_path(f"{level}-offsets", k)
         if not off_path.is_file():
-            analysis = self.read(("analysis", k))
-            for name, units in (("document", analysis.docs), ("passage", analysis.passages)):
-                # Offsets last: their file marks the pair complete.
-                self.save_array(f"{name}-flat", k, np.asarray(units.shingles.flat, np.uint64))
-                self.save_array(f"{name}-offsets", k, np.asarray(units.shingles.offsets, np.int64))
+            self.save_shingle_columns(k, self.read(("analysis", k)))
         return np.load(flat_path, mmap_mode="r"), np.load(off_path, mmap_mode="r")
+
+    def save_shingle_columns(self, k: int, analysis: Any) -> None:
+        """Write chunk k's shingle columns of both levels from its analysis.
+
+        The analyse stage calls this while it holds the analysis, so no later
+        stage unpickles a whole chunk analysis just to map its shingle sets.
+        """
+        for name, units in (("document", analysis.docs), ("passage", analysis.passages)):
+            # Offsets last: their file marks the pair complete.
+            self.save_array(f"{name}-flat", k, np.asarray(units.shingles.flat, np.uint64))
+            self.save_array(f"{name}-offsets", k, np.asarray(units.shingles.offsets, np.int64))
 
 
 class SpoolTexts(Mapping[str, str]):
