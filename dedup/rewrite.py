@@ -143,6 +143,12 @@ def apply_cuts(text: str, spans: Iterable[tuple[int, int]]) -> str:
     >>> apply_cuts("Only boilerplate", [(0, 16)])
     ''
     """
+    merged = merge_spans(spans)
+    return _apply_merged(text, merged) if merged else _tidy(text)
+
+
+def _apply_merged(text: str, merged: list[tuple[int, int]]) -> str:
+    """:func:`apply_cuts` of sorted, merged spans (the general path)."""
     # Kept pieces, and for every newline kept, its position in the original;
     # `joins` are the positions in the joined text where something was cut.
     pieces: list[str] = []
@@ -150,7 +156,7 @@ def apply_cuts(text: str, spans: Iterable[tuple[int, int]]) -> str:
     joins: list[int] = []
     pos = 0
     length = 0
-    for s, e in [*merge_spans(spans), (len(text), len(text))]:
+    for s, e in [*merged, (len(text), len(text))]:
         if s > pos:
             piece = text[pos:s]
             pieces.append(piece)
@@ -184,6 +190,30 @@ def apply_cuts(text: str, spans: Iterable[tuple[int, int]]) -> str:
             a, b = newline_at[n - 1], newline_at[n]
             if not text[a + 1 : b].strip():
                 blank_before = True
+    return "\n".join(out)
+
+
+def _tidy(text: str) -> str:
+    """:func:`apply_cuts` with nothing to cut: whitespace runs collapsed inside
+    lines, blank lines dropped except one between two kept lines that had a
+    blank line between them. The general path gives the same; this one skips
+    its bookkeeping of newline positions and cut points (most documents have
+    no cut at all, and every document is tidied twice per run).
+
+    >>> _tidy("  a  b \\n\\n\\n c\\n \\nd\\n")
+    'a b\\n\\nc\\n\\nd'
+    """
+    out: list[str] = []
+    blank_before = False
+    for line in text.split("\n"):
+        kept = " ".join(line.split())
+        if not kept:
+            blank_before = True
+            continue
+        if blank_before and out:
+            out.append("")
+        blank_before = False
+        out.append(kept)
     return "\n".join(out)
 
 

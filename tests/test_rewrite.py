@@ -87,3 +87,12 @@ def test_covered_claims_match_subtract_then_merge(spans):
         assert covered.claim(s, e) == want
         taken = merge_spans([*taken, (s, e)])
         assert covered.spans() == taken
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab \n\r\t\u2028“”")), max_size=60))
+def test_tidy_without_cuts_matches_the_general_path(text):
+    # apply_cuts with nothing to cut takes a shortcut; it must equal the
+    # general path run with no span.
+    from dedup.rewrite import _apply_merged, _tidy
+
+    assert _tidy(text) == _apply_merged(text, []) == apply_cuts(text, [])
