@@ -241,7 +241,7 @@ def analyse_stage(
                     spool.save_shingle_columns(k, analysis)
                     # The boilerplate cuts on their own: the writer needs only
                     # them, not the whole analysis (signatures and shingle sets).
-                    spool.write(("cuts", k), analysis.cuts)
+                    spool.write(("bpcuts", k), analysis.cuts)
                     spool.write(("analysis", k), analysis)
                 else:
                     analysis = spool.read(("analysis", k))
@@ -931,8 +931,8 @@ def write_stage(
 def _chunk_cuts(spool: Spool, k: int) -> list[list[Cut]]:
     """Chunk k's boilerplate cuts; from the analysis only for a chunk analysed
     by a version that did not spool them apart (a resumed older run)."""
-    if spool.has(("cuts", k)):
-        cuts: list[list[Cut]] = spool.read(("cuts", k))
+    if spool.has(("bpcuts", k)):
+        cuts: list[list[Cut]] = spool.read(("bpcuts", k))
         return cuts
     analysis: ChunkAnalysis = spool.read(("analysis", k))
     return analysis.cuts
