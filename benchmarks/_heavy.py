@@ -100,3 +100,50 @@ def sparse_corpus(min_bytes: int, seed: int = 0) -> list[dict[str, Any]]:
 
 def corpus_mb(records: list[dict[str, Any]]) -> float:
     return _size(records) / 1e6
+
+
+def scaled_heavy_corpus(n: int, seed: int = 0) -> list[dict[str, Any]]:
+    """About ``n`` documents whose duplicate structure grows with ``n``.
+
+    Two articles each with ``n // 10`` lightly edited copies (0.5-3 % of words
+    replaced), ``n // 300`` articles with 10 copies, every other document a
+    distinct article (30 % of an AEB article's words replaced, as in
+    :func:`sparse_corpus`); a background sentence pasted inside a paragraph of
+    ``n // 5`` documents; :data:`SITE_LINE` on every page of ``daily.example``
+    (one page in seven). For growth runs: the largest cluster, the busiest
+    passage and the site line all scale with the corpus.
+    """
+    rng = random.Random(seed)
+    articles = aeb_articles()
+    vocab = [w for a in articles for w in a.split()]
+    by_len = sorted(range(len(articles)), key=lambda i: len(articles[i]))
+    big = [articles[by_len[len(by_len) // 2 + k]].split(" ") for k in range(2)]
+    texts: list[str] = []
+    for words in big:
+        texts.append(" ".join(words))
+        for _ in range(n // 10 - 1):
+            texts.append(" ".join(_light_edit(words, rng.uniform(0.005, 0.03), vocab, rng)))
+    for _ in range(n // 300):
+        words = _light_edit(rng.choice(articles).split(" "), 0.3, vocab, rng)
+        texts.append(" ".join(words))
+        for _ in range(9):
+            texts.append(" ".join(_light_edit(words, rng.uniform(0.005, 0.03), vocab, rng)))
+    while len(texts) < n:
+        texts.append(" ".join(_light_edit(rng.choice(articles).split(" "), 0.3, vocab, rng)))
+    rng.shuffle(texts)
+    background = (
+        "The regional council said in a statement that the investigation into the "
+        "incident was continuing and that further details would be released in due course."
+    )
+    for pos in rng.sample(range(len(texts)), n // 5):
+        paras = texts[pos].split("\n")
+        at = rng.randrange(len(paras))
+        paras[at] = paras[at] + " " + background
+        texts[pos] = "\n".join(paras)
+    records = []
+    for i, text in enumerate(texts):
+        site = "daily.example" if i % 7 == 0 else f"site{i % 50}.example"
+        if site == "daily.example":
+            text = text + "\n" + SITE_LINE
+        records.append({"id": f"g{i:08d}", "url": f"https://{site}/a/{i}", "text": text})
+    return records

@@ -20,8 +20,8 @@ median of ``--repeat``:
   - dedup with default settings (boilerplate + document + passage);
   - with ``--baseline DIR``: dedup default from another checkout (e.g. the
     code before a change), on the same files in the same run.
-Packages: datasketch (in the project venv). datatrove and text-dedup are
-not installed here; the script says so and skips them.
+Packages: datasketch (in the project venv). datatrove and text-dedup need
+their own venv: benchmarks/peers.py runs them beside dedup on these corpora.
 Targets (issue 15): heavy / sparse time per MB <= 1.5; dedup default >= 4x
 faster than datasketch signing alone on both corpora.
 """
@@ -131,7 +131,7 @@ def main() -> None:
 
     for peer in ("datatrove", "text_dedup"):
         if importlib.util.find_spec(peer) is None:
-            print(f"note: {peer} is not installed; skipped")
+            print(f"note: {peer} is not in this venv; benchmarks/peers.py runs it from its own")
     heavy = heavy_corpus(big=args.big, big_copies=args.big_copies, pasted=2 * args.big_copies)
     corpora = {"sparse": sparse_corpus(int(args.sparse_mb * 1e6)), "heavy": heavy}
     workers = [int(w) for w in args.workers.split(",") if w]

@@ -26,7 +26,12 @@ from dedup.lsh import band_keys
 from dedup.minhash import MinHasher, MinHashParams
 from dedup.near_dup import lsh_shape
 from dedup.rewrite import apply_cuts, merge_spans
-from dedup.text import paragraph_spans, sentence_spans, window_spans, word_count
+from dedup.text import (
+    paragraph_spans,
+    sentence_spans_many,
+    span_word_counts,
+    window_spans,
+)
 
 Cut = tuple[int, int, str]  # start, end, reason
 
@@ -185,17 +190,20 @@ def passage_units(
 ) -> list[tuple[int, int]]:
     """Passage spans (sentences, paragraphs or windows) long enough to cluster."""
     pc = config.passage
-    units: list[tuple[int, int]] = []
-    for start, end in content:
-        if pc.unit == "paragraph":
-            units.append((start, end))
-            continue
-        sents = sentence_spans(text, start, end, language=pc.language)
-        if pc.unit == "window":
+    units: list[tuple[int, int]]
+    if pc.unit == "paragraph":
+        units = list(content)
+    elif pc.unit == "window":
+        units = []
+        for start, end in content:
+            sents = sentence_spans_many(text, [(start, end)], language=pc.language)
             units.extend(window_spans(sents, pc.window, text))
-        else:
-            units.extend(sents)
-    return [(s, e) for s, e in units if word_count(text[s:e], cjk_chars=True) >= pc.min_tokens]
+    else:
+        # One call for all content lines of the document: the per-call checks
+        # were a visible share of the per-document work.
+        units = sentence_spans_many(text, content, language=pc.language)
+    counts = span_word_counts(text, units, cjk_chars=True)
+    return [u for u, n in zip(units, counts, strict=True) if n >= pc.min_tokens]
 
 
 def _unit_arrays(texts: list[str], params: MinHashParams, bands: int, rows: int) -> UnitArrays:

@@ -19,7 +19,7 @@ import numpy as np
 
 from dedup.corpus_table import CorpusTable
 from dedup.documents import Removal, SpanRef
-from dedup.rewrite import merge_spans, subtract_spans
+from dedup.rewrite import Covered
 
 
 class Sink(Protocol):
@@ -222,15 +222,15 @@ class Decisions:
         """
         if not rows.size:
             return
-        taken: dict[int, list[tuple[int, int]]] = {}
+        taken: dict[int, Covered] = {}
         for row in rows.tolist():
             g, start, end, what, cluster, kept = row
-            spans = taken.setdefault(g, [])
+            covered = taken.get(g)
+            if covered is None:
+                covered = taken[g] = Covered()
+            pieces = covered.claim(start, end)
             if what == KEEP_SPAN:
-                taken[g] = merge_spans([*spans, (start, end)])
                 continue
-            pieces = subtract_spans((start, end), spans)
-            taken[g] = merge_spans([*spans, *pieces])
             text = texts[g - g0]
             ref = self._passage_kept(what, kept)
             prefix = "idx-pas" if what == CUT_INDEX else "pas"

@@ -241,6 +241,10 @@ def analyse_stage(
                     # Band keys first, analysis last: the analysis file marks the chunk done.
                     # One band per row, so a band is one contiguous read later.
                     spool.save_array("pkeys", k, analysis.passages.keys.T.copy())
+                    spool.save_shingle_columns(k, analysis)
+                    # The boilerplate cuts on their own: the writer needs only
+                    # them, not the whole analysis (signatures and shingle sets).
+                    spool.write(("bpcuts", k), analysis.cuts)
                     spool.write(("analysis", k), analysis)
                 else:
                     analysis = spool.read(("analysis", k))
@@ -1001,12 +1005,11 @@ def write_stage(
     with stages.bar(spool.n_chunks, "write") as bar:
         for k in range(spool.n_chunks):
             docs: list[Document] = spool.read(("docs", k))
-            analysis: ChunkAnalysis = spool.read(("analysis", k))
             passage_cuts: dict[int, list[Removal]] = defaultdict(list)
             texts = [d.text for d in docs]
             for g, r in decisions.passage_removals(decisions.cuts.chunk(k), g0, texts):
                 passage_cuts[g].append(r)
-            for i, (doc, cuts) in enumerate(zip(docs, analysis.cuts, strict=True)):
+            for i, (doc, cuts) in enumerate(zip(docs, _chunk_cuts(spool, k), strict=True)):
                 g = g0 + i
                 tally.chars_in += len(doc.text)
                 dropped = decisions.drop_removal(g, doc.text)
@@ -1028,6 +1031,16 @@ def write_stage(
             if k % 8 == 7:
                 release_free_memory()
     return tally
+
+
+def _chunk_cuts(spool: Spool, k: int) -> list[list[Cut]]:
+    """Chunk k's boilerplate cuts; from the analysis only for a chunk analysed
+    by a version that did not spool them apart (a resumed older run)."""
+    if spool.has(("bpcuts", k)):
+        cuts: list[list[Cut]] = spool.read(("bpcuts", k))
+        return cuts
+    analysis: ChunkAnalysis = spool.read(("analysis", k))
+    return analysis.cuts
 
 
 # ---------------------------------------------------------------------- driver

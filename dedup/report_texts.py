@@ -68,8 +68,13 @@ class SpoolPageTexts(Mapping[str, PageText]):
     def __getitem__(self, doc_id: str) -> PageText:
         k, pos = self._index()[doc_id]
         if self._cache is None or self._cache[0] != k:
-            analysis = self._load("analysis", k)
-            self._cache = (k, self._load("docs", k), analysis.cuts)
+            # The cuts alone (spooled apart by the analyse stage), not the whole
+            # analysis with its signatures and shingle sets; older spools lack them.
+            if (self._root / f"bpcuts-{k:06d}.pkl").is_file():
+                cuts = self._load("bpcuts", k)
+            else:
+                cuts = self._load("analysis", k).cuts
+            self._cache = (k, self._load("docs", k), cuts)
         _, docs, cuts = self._cache
         spans = tuple(sorted((int(s), int(e)) for s, e, _ in cuts[pos]))
         return PageText(str(docs[pos].text), spans)

@@ -43,6 +43,7 @@ _CLOSERS = frozenset("\"'”’»›」』）)]}")
 
 # Python's line boundaries (see str.splitlines); a sentence never spans one.
 _LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+_LINE_BREAK_RE = re.compile("[" + "".join(sorted(_LINE_BREAKS)) + "]")
 
 # \w+ is linear by construction (a single character class under one quantifier),
 # so the stdlib engine cannot backtrack catastrophically on it.
@@ -89,17 +90,20 @@ def _raw_cuts(line: str, language: str) -> list[int]:
     """Sentence end offsets inside ``line`` as the splitter sees them."""
     bounds = sentencex.get_sentence_boundaries(language, line)
     cuts: list[int] = []
-    if all(
-        isinstance(b.get("start_index"), int)
-        and isinstance(b.get("end_index"), int)
-        and line[b["start_index"] : b["end_index"]] == b.get("text")
-        for b in bounds
-    ):
-        cuts = [b["end_index"] for b in bounds]
-    else:
+    matched = True
+    # One plain loop (no generator, no second pass): this runs once per line
+    # of every document, so its overhead is a visible share of the analysis.
+    for b in bounds:
+        s, e = b.get("start_index"), b.get("end_index")
+        if not (isinstance(s, int) and isinstance(e, int) and line[s:e] == b.get("text")):
+            matched = False
+            break
+        cuts.append(e)
+    if not matched:
         # The offsets did not index our string (a different unit, or a library
         # change): place each segment's text by searching forward instead.
         logger.debug("sentencex offsets did not match the text; locating segments by search")
+        cuts = []
         cursor = 0
         for b in bounds:
             piece = str(b.get("text", "")).strip()
@@ -110,7 +114,8 @@ def _raw_cuts(line: str, language: str) -> list[int]:
                 break  # the rest of the line stays one sentence: nothing is lost
             cursor = found + len(piece)
             cuts.append(cursor)
-    return sorted({c for c in cuts if 0 < c < len(line)})
+    n = len(line)
+    return sorted({c for c in cuts if 0 < c < n})
 
 
 def _adjust_cut(line: str, cut: int) -> int:
@@ -204,11 +209,34 @@ def sentence_spans(
     if not isinstance(language, str) or not language.strip():
         raise ValueError(f"language must be a language code such as 'en', got {language!r}")
     end = _check_range(text, start, end)
+    return sentence_spans_many(text, [(start, end)], language)
+
+
+def sentence_spans_many(
+    text: str, ranges: Sequence[tuple[int, int]], language: str = "en"
+) -> list[tuple[int, int]]:
+    """:func:`sentence_spans` of each of ``ranges`` (in order), concatenated.
+
+    The language is read and the ranges checked once for the whole list, and a
+    range without a line break (the usual content line) skips the line split:
+    the passage analysis calls this once per document instead of once per line.
+
+    >>> t = "Go home. Now run.\\nSit."
+    >>> sentence_spans_many(t, [(0, 17), (18, 22)])
+    [(0, 8), (9, 17), (18, 22)]
+    """
+    if not isinstance(language, str) or not language.strip():
+        raise ValueError(f"language must be a language code such as 'en', got {language!r}")
     # sentencex knows "de" but falls back to English for "de-DE": keep the primary subtag.
     lang = language.strip().lower().replace("_", "-").split("-")[0]
     spans: list[tuple[int, int]] = []
-    for ls, le in _lines(text, start, end):
-        spans.extend(_line_sentences(text, ls, le, lang))
+    for start, end in ranges:
+        _check_range(text, start, end)
+        if _LINE_BREAK_RE.search(text, start, end) is None:
+            spans.extend(_line_sentences(text, start, end, lang))
+            continue
+        for ls, le in _lines(text, start, end):
+            spans.extend(_line_sentences(text, ls, le, lang))
     return spans
 
 
@@ -310,3 +338,20 @@ def word_count(text: str, *, cjk_chars: bool = False) -> int:
             # Each CJK character is a token; the non-CJK runs between them count once each.
             count += cjk + sum(1 for part in _CJK_RE.split(token) if part)
     return count
+
+
+def span_word_counts(
+    text: str, spans: Sequence[tuple[int, int]], *, cjk_chars: bool = False
+) -> list[int]:
+    """:func:`word_count` of ``text[s:e]`` for each span, without slicing.
+
+    One search for Han/kana over the whole text decides the common case: with
+    none, each count is one compiled ``findall`` over the span in place.
+
+    >>> span_word_counts("He said, 3.5 times. 我们", [(0, 8), (9, 19), (20, 22)], cjk_chars=True)
+    [2, 3, 2]
+    """
+    if cjk_chars and _CJK_RE.search(text) is not None:
+        return [word_count(text[s:e], cjk_chars=True) for s, e in spans]
+    findall = _WORD_RE.findall
+    return [len(findall(text, s, e)) for s, e in spans]

@@ -574,3 +574,35 @@ def test_busy_error_names_the_writer(tmp_path: Path) -> None:
     assert f"pid {os.getpid()} since" in str(err.value) and path in str(err.value)
     assert not Path(path + ".writer").exists()  # the note goes with the lock
     assert count_entries(Path(path)) == 3
+
+
+def test_a_busy_band_key_is_verified_in_bounded_batches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 60 near copies of one text share band keys: one hot bucket. Entries are
+    # read a few at a time, and the answers (best per unit, ties to the earliest)
+    # are those of reading them all at once.
+    import dedup.index.base as base
+
+    text = make_texts(1, seed=11)[0]
+    copies = [text if i % 7 == 0 else perturb(text, 100 + i, edits=1 + i % 3) for i in range(60)]
+    # The second query is a copy indexed in a late batch: it must beat c0.
+    queries = [text, copies[37], perturb(text, 5)]
+    sigs, sh = signed(queries)
+    with open_index(str(tmp_path / "a.idx"), PARAMS, create=True) as idx:
+        idx.add(rows(copies, "c"))
+        whole = answers(idx.query("document", sigs, sh, 0.6))
+        seen: list[int] = []
+        read = type(idx)._entries
+
+        def spy(self: Index, orders: list[int]) -> dict[int, object]:
+            seen.append(len(orders))
+            return read(self, orders)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(base, "ENTRY_BATCH", 7)
+        monkeypatch.setattr(type(idx), "_entries", spy)
+        batched = answers(idx.query("document", sigs, sh, 0.6))
+    assert batched == whole and len(whole) == 3
+    assert whole[0][1:3] == ("c0", 0)  # the exact copy first indexed wins the tie
+    assert whole[1][1:] == ("c37", 37, 1.0)
+    assert max(seen) == 7 and len(seen) >= 3  # many candidates, never more than 7 held

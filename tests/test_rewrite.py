@@ -5,7 +5,7 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedup.rewrite import apply_cuts, delete_spans, merge_spans, squash, subtract_spans
+from dedup.rewrite import Covered, apply_cuts, delete_spans, merge_spans, squash, subtract_spans
 
 texts = st.text(alphabet=st.sampled_from(list("ab .,\n“”")), max_size=80)
 
@@ -75,3 +75,24 @@ def test_quote_gaps_in_untouched_lines_are_left_alone():
     assert apply_cuts(text, [(start, start + len("Remove me."))]) == (
         "A line with “ odd spacing ” kept.\nNext."
     )
+
+
+@given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=30))
+def test_covered_claims_match_subtract_then_merge(spans):
+    # The bisecting union must give, row by row, what re-merging everything gives.
+    covered = Covered()
+    taken: list[tuple[int, int]] = []
+    for s, e in spans:
+        want = subtract_spans((s, e), taken) if e > s else []
+        assert covered.claim(s, e) == want
+        taken = merge_spans([*taken, (s, e)])
+        assert covered.spans() == taken
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab \n\r\t\u2028“”")), max_size=60))
+def test_tidy_without_cuts_matches_the_general_path(text):
+    # apply_cuts with nothing to cut takes a shortcut; it must equal the
+    # general path run with no span.
+    from dedup.rewrite import _apply_merged, _tidy
+
+    assert _tidy(text) == _apply_merged(text, []) == apply_cuts(text, [])

@@ -8,7 +8,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.text import paragraph_spans, sentence_spans, window_spans, word_count
+from dedup.text import (
+    paragraph_spans,
+    sentence_spans,
+    sentence_spans_many,
+    span_word_counts,
+    window_spans,
+    word_count,
+)
 
 # (language, text, expected sentences). Several come verbatim from the seed page
 # seeds/004 (an AP listing page about Azerbaijan); the rest cover one hazard each.
@@ -402,3 +409,20 @@ def test_sentence_spans_speed_floor() -> None:
     elapsed = time.perf_counter() - t0
     assert len(spans) == 50 * 40 * 2
     assert len(text) / elapsed > 200_000  # characters per second
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet=st.sampled_from(list("ab. \n\r\u2028我们“”")), max_size=80),
+    st.data(),
+)
+def test_many_ranges_and_span_counts_match_one_at_a_time(text: str, data: st.DataObject) -> None:
+    # The per-document fast paths (one call for all ranges, counts without
+    # slicing) must give exactly what the per-range functions give.
+    cuts = sorted(data.draw(st.lists(st.integers(0, len(text)), max_size=6)))
+    ranges = list(zip(cuts[::2], cuts[1::2], strict=False))
+    many = sentence_spans_many(text, ranges)
+    assert many == [sp for s, e in ranges for sp in sentence_spans(text, s, e)]
+    for cjk in (False, True):
+        want = [word_count(text[s:e], cjk_chars=cjk) for s, e in many + ranges]
+        assert span_word_counts(text, many + ranges, cjk_chars=cjk) == want

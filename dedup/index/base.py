@@ -49,6 +49,8 @@ LEVELS: tuple[str, ...] = ("document", "passage")
 ADD_CHUNK = 10_000
 # Query units looked up at a time by query().
 QUERY_CHUNK = 20_000
+# Index entries (with their shingle sets) held at once while a query verifies.
+ENTRY_BATCH = 512
 # Bumped when the stored layout changes; an index of another version is refused.
 FORMAT_VERSION = 1
 
@@ -283,15 +285,17 @@ class Index(ABC):
 
     # ------------------------------------------------------------- storage
     @abstractmethod
-    def _candidates(
-        self, level: str, units: np.ndarray, keys: np.ndarray
-    ) -> tuple[np.ndarray, dict[int, IndexEntry]]:
-        """Pairs (query unit, entry order) sharing a band key, and those entries.
+    def _candidates(self, level: str, units: np.ndarray, keys: np.ndarray) -> np.ndarray:
+        """Pairs (query unit, entry order) sharing a band key.
 
         ``keys`` is (len(units), bands) int64, row i belonging to query unit
-        ``units[i]``. Returns an (m, 2) int64 array of unique pairs and the
-        entries by order, read from one consistent state of the index.
+        ``units[i]``. Returns an (m, 2) int64 array of unique pairs.
         """
+
+    @abstractmethod
+    def _entries(self, orders: list[int]) -> dict[int, IndexEntry]:
+        """The entries of ``orders`` (all present: entries are only ever appended,
+        so every order a candidate query returned can be read later)."""
 
     @abstractmethod
     def _write(self, chunks: Iterator[list[PreparedEntry]]) -> int:
@@ -399,31 +403,52 @@ class Index(ABC):
     ) -> list[IndexMatch]:
         bands, rows = self.params.shape(level)
         keys = band_keys(sigs[units], bands, rows).view(np.int64)
-        pairs, entries = self._candidates(level, units, keys)
-        if same_source is not None and pairs.shape[0]:
-            ok = [same_source[u] == entries[o].source for u, o in pairs.tolist()]
-            pairs = pairs[np.array(ok, dtype=bool)]
+        pairs = self._candidates(level, units, keys)
         if pairs.shape[0] == 0:
             return []
-        # One list of sets: the query units first, then the candidate entries.
-        orders = np.array(sorted(entries), dtype=np.int64)
+        # Entries are read and verified ENTRY_BATCH at a time, in order: a busy
+        # band key (a passage on every page of a site) pairs a unit with every
+        # entry of its bucket, and holding all their shingle sets at once was
+        # the query's memory. The best match per unit is kept as batches go:
+        # highest similarity, then lowest order, exactly as over all at once
+        # (orders increase across batches, so an equal later one never wins).
+        pairs = pairs[np.argsort(pairs[:, 1], kind="stable")]
+        orders = np.unique(pairs[:, 1])
         n = len(sets)
-        local = np.searchsorted(orders, pairs[:, 1])
-        combined = sets + [entries[int(o)].shingles for o in orders]
-        local_pairs = np.stack([pairs[:, 0], local + n], axis=1)
-        kept, sim = verify_pairs(local_pairs, combined, threshold, containment)
-        if containment is not None and kept.shape[0]:
-            kept, sim = _contained_only(kept, sim, combined, threshold)
-        if kept.shape[0] == 0:
-            return []
-        unit_of = kept[:, 0]
-        order_of = orders[kept[:, 1] - n]
-        # Per unit: highest similarity first, then lowest order.
-        rank = np.lexsort((order_of, -sim, unit_of))
-        first = np.ones(rank.shape[0], dtype=bool)
-        first[1:] = unit_of[rank][1:] != unit_of[rank][:-1]
-        best = rank[first]
-        return [IndexMatch(int(unit_of[i]), entries[int(order_of[i])], float(sim[i])) for i in best]
+        best: dict[int, tuple[float, IndexEntry]] = {}
+        for lo in range(0, orders.shape[0], ENTRY_BATCH):
+            batch = orders[lo : lo + ENTRY_BATCH]
+            a = int(np.searchsorted(pairs[:, 1], batch[0], side="left"))
+            b = int(np.searchsorted(pairs[:, 1], batch[-1], side="right"))
+            part = pairs[a:b]
+            entries = self._entries(batch.tolist())
+            if same_source is not None:
+                ok = [same_source[u] == entries[o].source for u, o in part.tolist()]
+                part = part[np.array(ok, dtype=bool).reshape(-1)]
+                if part.shape[0] == 0:
+                    continue
+            # One list of sets: the query units first, then this batch's entries.
+            local = np.searchsorted(batch, part[:, 1])
+            combined = sets + [entries[int(o)].shingles for o in batch.tolist()]
+            kept, sim = verify_pairs(
+                np.stack([part[:, 0], local + n], axis=1), combined, threshold, containment
+            )
+            if containment is not None and kept.shape[0]:
+                kept, sim = _contained_only(kept, sim, combined, threshold)
+            if kept.shape[0] == 0:
+                continue
+            unit_of = kept[:, 0]
+            order_of = batch[kept[:, 1] - n]
+            # Per unit: highest similarity first, then lowest order.
+            rank = np.lexsort((order_of, -sim, unit_of))
+            first = np.ones(rank.shape[0], dtype=bool)
+            first[1:] = unit_of[rank][1:] != unit_of[rank][:-1]
+            for i in rank[first].tolist():
+                u, value = int(unit_of[i]), float(sim[i])
+                if u not in best or value > best[u][0]:
+                    best[u] = (value, entries[int(order_of[i])])
+            del entries, combined
+        return [IndexMatch(u, best[u][1], best[u][0]) for u in sorted(best)]
 
     def add(self, entries: Iterable[AddRow]) -> int:
         """Add ``entries`` (level, doc_id, start, end, signature, shingles, source) in one go.

@@ -238,9 +238,7 @@ class RedisIndex(Index):
         logger.info("index %s: added %d entries", self.location, len(entries))
         return len(entries)
 
-    def _candidates(
-        self, level: str, units: np.ndarray, keys: np.ndarray
-    ) -> tuple[np.ndarray, dict[int, IndexEntry]]:
+    def _candidates(self, level: str, units: np.ndarray, keys: np.ndarray) -> np.ndarray:
         code = level_code(level)
         bands = keys.shape[1]
         pair_units: list[int] = []
@@ -261,11 +259,12 @@ class RedisIndex(Index):
                 for m in members:
                     pair_units.append(unit)
                     pair_orders.append(int(m))
-        pairs = np.unique(
+        return np.unique(
             np.array([pair_units, pair_orders], dtype=np.int64).T.reshape(-1, 2), axis=0
         )
+
+    def _entries(self, orders: list[int]) -> dict[int, IndexEntry]:
         entries: dict[int, IndexEntry] = {}
-        orders = np.unique(pairs[:, 1]).tolist() if pairs.shape[0] else []
         for lo in range(0, len(orders), _READ_BATCH):
             wanted = orders[lo : lo + _READ_BATCH]
             with self._r.pipeline(transaction=False) as pipe:
@@ -286,7 +285,7 @@ class RedisIndex(Index):
                     h[b"sig"],
                     h[b"sh"],
                 )
-        return pairs, entries
+        return entries
 
     def _counts(self) -> dict[str, int]:
         raw = self._r.hgetall(self._k("count"))

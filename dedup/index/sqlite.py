@@ -307,15 +307,12 @@ class SqliteIndex(Index):
             _band_rows(part, first),
         )
 
-    def _candidates(
-        self, level: str, units: np.ndarray, keys: np.ndarray
-    ) -> tuple[np.ndarray, dict[int, IndexEntry]]:
+    def _candidates(self, level: str, units: np.ndarray, keys: np.ndarray) -> np.ndarray:
         conn = self._conn
         bands = keys.shape[1]
         unit_col = np.repeat(units, bands).tolist()
         band_col = np.tile(np.arange(bands), units.shape[0]).tolist()
         key_col = keys.reshape(-1).tolist()
-        # One read transaction: the pairs and the entries come from one snapshot.
         conn.execute("BEGIN")
         try:
             conn.execute("DELETE FROM q")
@@ -328,23 +325,29 @@ class SqliteIndex(Index):
                 " ON b.level = ? AND b.band = q.band AND b.key = q.key",
                 (level_code(level),),
             ).fetchall()
-            pairs = np.array(rows, dtype=np.int64).reshape(-1, 2)
-            entries: dict[int, IndexEntry] = {}
-            if pairs.shape[0]:
-                conn.execute("DELETE FROM c")
-                conn.executemany(
-                    "INSERT INTO c (ord) VALUES (?)",
-                    ((o,) for o in np.unique(pairs[:, 1]).tolist()),
-                )
-                for row in conn.execute(
-                    'SELECT e.ord, e.level, e.doc_id, e.start, e."end", e.source,'
-                    " e.signature, e.shingles FROM c JOIN entries AS e ON e.ord = c.ord"
-                ):
-                    entries[int(row[0])] = self._entry(*row)
         finally:
-            # Read-only for the file; rolling back also empties the scratch tables.
+            # Read-only for the file; rolling back also empties the scratch table.
             self._rollback()
-        return pairs, entries
+        return np.array(rows, dtype=np.int64).reshape(-1, 2)
+
+    def _entries(self, orders: list[int]) -> dict[int, IndexEntry]:
+        conn = self._conn
+        entries: dict[int, IndexEntry] = {}
+        conn.execute("BEGIN")
+        try:
+            conn.execute("DELETE FROM c")
+            conn.executemany("INSERT INTO c (ord) VALUES (?)", ((o,) for o in orders))
+            for row in conn.execute(
+                'SELECT e.ord, e.level, e.doc_id, e.start, e."end", e.source,'
+                " e.signature, e.shingles FROM c JOIN entries AS e ON e.ord = c.ord"
+            ):
+                entries[int(row[0])] = self._entry(*row)
+        finally:
+            self._rollback()
+        missing = [o for o in orders if o not in entries]
+        if missing:
+            raise IndexStoreError(f"index {self.location}: entry {missing[0]} is missing")
+        return entries
 
     def _counts(self) -> dict[str, int]:
         rows = self._conn.execute("SELECT key, value FROM meta WHERE key LIKE 'count:%'").fetchall()

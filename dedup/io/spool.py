@@ -92,12 +92,19 @@ class Spool:
         flat_path = self.array_path(f"{level}-flat", k)
         off_path = self.array_path(f"{level}-offsets", k)
         if not off_path.is_file():
-            analysis = self.read(("analysis", k))
-            for name, units in (("document", analysis.docs), ("passage", analysis.passages)):
-                # Offsets last: their file marks the pair complete.
-                self.save_array(f"{name}-flat", k, np.asarray(units.shingles.flat, np.uint64))
-                self.save_array(f"{name}-offsets", k, np.asarray(units.shingles.offsets, np.int64))
+            self.save_shingle_columns(k, self.read(("analysis", k)))
         return np.load(flat_path, mmap_mode="r"), np.load(off_path, mmap_mode="r")
+
+    def save_shingle_columns(self, k: int, analysis: Any) -> None:
+        """Write chunk k's shingle columns of both levels from its analysis.
+
+        The analyse stage calls this while it holds the analysis, so no later
+        stage unpickles a whole chunk analysis just to map its shingle sets.
+        """
+        for name, units in (("document", analysis.docs), ("passage", analysis.passages)):
+            # Offsets last: their file marks the pair complete.
+            self.save_array(f"{name}-flat", k, np.asarray(units.shingles.flat, np.uint64))
+            self.save_array(f"{name}-offsets", k, np.asarray(units.shingles.offsets, np.int64))
 
 
 class SpoolTexts(Mapping[str, str]):
@@ -153,11 +160,15 @@ class RaggedView(Sequence[np.ndarray]):
     """Global-index access to per-chunk ragged arrays, loading chunks lazily.
 
     ``loader(k)`` returns chunk k's ragged array; ``sizes[k]`` its length.
-    A few chunks stay cached (an instance-level LRU, no module state), which
-    suits verification: it reads the sets of sorted unit indices in order.
+    Chunks stay cached (an instance-level LRU, no module state). The loader
+    memory-maps files, so a cached chunk costs a mapping (two file handles),
+    not its data; 64 of them keep the keeper split of a cluster spread over
+    the corpus from re-opening the same files (7,176 loads for 2,425
+    gathers, 12 of the passage stage's 30 s, on a 10,000-document heavy
+    corpus with 4).
     """
 
-    def __init__(self, loader: Any, sizes: list[int], cache_chunks: int = 4) -> None:
+    def __init__(self, loader: Any, sizes: list[int], cache_chunks: int = 64) -> None:
         self._loader = loader
         self._starts = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64).tolist()
         self._cache: OrderedDict[int, Any] = OrderedDict()
