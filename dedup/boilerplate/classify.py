@@ -25,12 +25,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import regex
 
 from dedup.config import BoilerplateConfig
 
 from .boxes import mark_dateline_headlines, mark_navigation, mark_related_box, mark_tag_list
 from .html import CHROME_REASONS, role_parts
+from .line_model import load_model, page_features
 from .lines import (
     RuleHit,
     ends_sentence,
@@ -72,6 +74,8 @@ class LineDecision:
     rule: str
     cut_start: int
     cut_end: int
+    # The learned line model's P(boilerplate) when it ran (plain text), else None.
+    score: float | None = None
 
 
 # Every line break str.splitlines (and so text.py) knows, \r\n as one break:
@@ -124,6 +128,81 @@ def classify_text(
     n = len(spans)
     if not config.enabled:
         return [LineDecision(s, e, text[s:e], CONTENT, None, "", s, s) for s, e in spans]
+    stripped, hits, nonblank = _rule_pass(
+        text, spans, config, templates, site, line_roles, keep_title
+    )
+    scores: list[float | None] = [None] * n
+    if line_roles is None and config.line_model:
+        model = load_model(config.line_model_path)
+        threshold = config.line_model_threshold or model.threshold
+        probs = model.scores(page_features(stripped, nonblank, hits)).tolist()
+        ruled = [hits[i] is not None for i in nonblank]
+        for k in model_removals(probs, ruled, threshold):
+            hits[nonblank[k]] = RuleHit("line_model", f"learned line model: score {probs[k]:.2f}")
+        for i, p in zip(nonblank, probs, strict=True):
+            scores[i] = p
+
+    disabled = set(config.disabled_rules)
+    out: list[LineDecision] = []
+    for i, (s, e) in enumerate(spans):
+        hit = hits[i]
+        raw = text[s:e]
+        if hit is None or hit.reason in disabled:
+            out.append(LineDecision(s, e, raw, CONTENT, None, "", s, s, scores[i]))
+            continue
+        if hit.cut is None:
+            cs, ce = s, e
+        else:
+            lead = len(raw) - len(raw.lstrip())
+            cs, ce = s + lead + hit.cut[0], s + lead + hit.cut[1]
+        out.append(LineDecision(s, e, raw, BOILERPLATE, hit.reason, hit.rule, cs, ce, scores[i]))
+    return out
+
+
+def model_removals(probs: Sequence[float], ruled: Sequence[bool], threshold: float) -> list[int]:
+    """Positions (among the non-blank lines) the line model removes.
+
+    Lines the hand rules already decided are theirs; the first line the rules
+    leave is the text's title, which plain text keeps (as without the model).
+
+    >>> model_removals([0.9, 0.9, 0.2, 0.8], [True, False, False, False], 0.5)
+    [3]
+    """
+    first = next((k for k, r in enumerate(ruled) if not r), None)
+    return [
+        k
+        for k, (p, r) in enumerate(zip(probs, ruled, strict=True))
+        if not r and k != first and p >= threshold
+    ]
+
+
+def line_features(
+    text: str,
+    config: BoilerplateConfig,
+    templates: SiteTemplates | None = None,
+    site: str | None = None,
+) -> tuple[list[int], np.ndarray]:
+    """(non-blank line indices, their feature rows) as the line model sees them.
+
+    For training (benchmarks/train_line_model.py): the hand rules run first,
+    exactly as in :func:`classify_text`, and their hits are features.
+    """
+    spans = split_lines(text)
+    stripped, hits, nonblank = _rule_pass(text, spans, config, templates, site, None, False)
+    return nonblank, page_features(stripped, nonblank, hits)
+
+
+def _rule_pass(
+    text: str,
+    spans: list[tuple[int, int]],
+    config: BoilerplateConfig,
+    templates: SiteTemplates | None,
+    site: str | None,
+    line_roles: Sequence[str] | None,
+    keep_title: bool | None,
+) -> tuple[list[str], list[RuleHit | None], list[int]]:
+    """The hand rules: (stripped lines, each line's hit or None, non-blank indices)."""
+    n = len(spans)
     if line_roles is not None and len(line_roles) != n:
         raise ValueError(f"line_roles has {len(line_roles)} entries for a text of {n} lines")
     if keep_title is None:
@@ -162,22 +241,12 @@ def classify_text(
     mark_related_box(nonblank, stripped, hits)
     mark_dateline_headlines(nonblank, stripped, hits)
     _mark_listing(nonblank, stripped, hits)
-
     disabled = set(config.disabled_rules)
-    out: list[LineDecision] = []
-    for i, (s, e) in enumerate(spans):
+    for i in nonblank:
         hit = hits[i]
-        raw = text[s:e]
-        if hit is None or hit.reason in disabled:
-            out.append(LineDecision(s, e, raw, CONTENT, None, "", s, s))
-            continue
-        if hit.cut is None:
-            cs, ce = s, e
-        else:
-            lead = len(raw) - len(raw.lstrip())
-            cs, ce = s + lead + hit.cut[0], s + lead + hit.cut[1]
-        out.append(LineDecision(s, e, raw, BOILERPLATE, hit.reason, hit.rule, cs, ce))
-    return out
+        if hit is not None and hit.reason in disabled:
+            hits[i] = None
+    return stripped, hits, nonblank
 
 
 def _title_case(s: str) -> bool:
@@ -385,7 +454,10 @@ def explain_lines(decisions: Sequence[LineDecision]) -> str:
         if d.label == CONTENT:
             rows.append(f"keep  {'-':<17} | {line}")
         elif d.cut_start == d.start and d.cut_end == d.end:
-            rows.append(f"DROP  {d.reason or '?':<17} | {line}")
+            reason = d.reason or "?"
+            if reason == "line_model" and d.score is not None:
+                reason = f"{reason} {d.score:.2f}"
+            rows.append(f"DROP  {reason:<17} | {line}")
         else:
             a, b = d.cut_start - d.start, d.cut_end - d.start
             rows.append(f"CUT   {d.reason or '?':<17} | [{line[a:b]}]{line[b:]}")

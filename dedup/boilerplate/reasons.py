@@ -34,4 +34,5 @@ REASONS: tuple[str, ...] = (
     "title",
     "headline_list",
     "page_chrome",
+    "line_model",
 )
