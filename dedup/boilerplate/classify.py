@@ -62,7 +62,7 @@ class LineDecision:
 
     ``start``/``end`` index the line in the text (newline excluded, a ``\\r``
     included); ``cut_start``/``cut_end`` is what is removed when the line is
-    boilerplate: the whole line, or only a prefix (``dateline``). For content
+    boilerplate: the whole line, or only a part a rule names. For content
     lines the cut is empty (``cut_start == cut_end == start``).
     """
 
@@ -238,8 +238,8 @@ def _rule_pass(
         _mark_html_roles(nonblank, stripped, hits, line_roles, keep_title)
     mark_navigation(nonblank, stripped, hits)
     mark_tag_list(nonblank, stripped, hits)
-    mark_related_box(nonblank, stripped, hits)
-    mark_dateline_headlines(nonblank, stripped, hits)
+    mark_related_box(nonblank, stripped, hits, timeout)
+    mark_dateline_headlines(nonblank, stripped, hits, timeout)
     _mark_listing(nonblank, stripped, hits)
     disabled = set(config.disabled_rules)
     for i in nonblank:

@@ -40,6 +40,8 @@ _SHORT_WORDS = 6  # a "short line" of a run: a menu entry, a label, a button
 _PROSE_WORDS = 20
 _TOP_WORDS = 30  # the page's most frequent words: its function words, in prose
 _WINDOW = 3
+_CONTEXT = ("short_word_share", "page_word_share", "ends_sentence", "rule_hit")
+_CONTEXT_WIDTHS = (1, 3)
 
 FEATURES: tuple[str, ...] = (
     "log_chars",
@@ -80,35 +82,56 @@ FEATURES: tuple[str, ...] = (
     "rel_length",
     "short_and_sentence",
     "log_chars_sq",
+    # Context (as jusText's neighbour pass): the mean of four line features
+    # over the line and its 1 and 3 neighbours on each side.
+    *(f"{name}_mean{w}" for name in _CONTEXT for w in _CONTEXT_WIDTHS),
 )
+_CONTEXT_COLUMNS = (14, 15, 2, 24)
+
+
+@lru_cache(maxsize=1)
+def _char_classes() -> np.ndarray:
+    """Class of every BMP code point: 0 space, 1 upper, 2 lower, 3 uncased letter,
+    4 digit, 5 other (punctuation, symbols). Built once, read-only."""
+    table = np.full(0x10000, 5, dtype=np.uint8)
+    for cp in range(0x10000):
+        ch = chr(cp)
+        if ch.isspace():
+            table[cp] = 0
+        elif ch.isalpha():
+            table[cp] = 1 if ch.isupper() else 2 if ch.islower() else 3
+        elif ch.isdigit():
+            table[cp] = 4
+    table.flags.writeable = False
+    return table
+
+
+def _char_counts(lines: Sequence[str]) -> np.ndarray:
+    """Per line, the count of characters of each class of :func:`_char_classes`.
+
+    One pass over the page's code points in numpy instead of a Python loop per
+    character (the loop was most of the model's time).
+    """
+    m = len(lines)
+    buf = np.frombuffer("\n".join(lines).encode("utf-32-le"), dtype=np.uint32)
+    cls = np.where(buf < 0x10000, _char_classes()[np.minimum(buf, 0xFFFF)], 5).astype(np.int64)
+    lengths = np.fromiter((len(s) + 1 for s in lines), dtype=np.int64, count=m)
+    line_of = np.repeat(np.arange(m, dtype=np.int64), lengths)[: len(buf)]
+    counts = np.bincount(line_of * 6 + cls, minlength=m * 6).reshape(m, 6)
+    counts[:-1, 0] -= 1  # the joining newlines
+    return counts
 
 
 def _shape(s: str, top: frozenset[str]) -> list[float]:
-    """The features of one stripped, non-blank line on its own."""
-    n = len(s)
+    """The word- and edge-features of one stripped, non-blank line."""
     words = s.split()
     nw = len(words)
-    digits = upper = letters = uncased = alnum = 0
-    for ch in s:
-        if ch.isalpha():
-            letters += 1
-            if ch.isupper():
-                upper += 1
-            elif not ch.islower():
-                uncased += 1  # Arabic, CJK, Devanagari...: no case to read
-        elif ch.isdigit():
-            digits += 1
-        else:
-            continue
-        alnum += 1
-    spaces = s.count(" ")
     first, last = s[0], s[-1]
     titled = sum(1 for w in words if w[0].isupper())
     short = sum(1 for w in words if len(w) <= 3 and w.isalpha())
     common = sum(1 for w in words if w.lower() in top)
     low = s.lower()
     return [
-        math.log1p(n),
         math.log1p(nw),
         float(last in _SENTENCE_END),
         float(last == ":"),
@@ -118,13 +141,9 @@ def _shape(s: str, top: frozenset[str]) -> list[float]:
         float(first.islower()),
         float(first.isdigit()),
         float(not first.isalnum() and first not in "\"“‘'(¿¡"),
-        digits / n,
-        (n - alnum - spaces) / n,
-        upper / max(1, letters - uncased),
         titled / nw,
         short / nw,
         common / nw,
-        uncased / max(1, letters),
         float("http" in low or "www." in low or "@" in s),
         float(sum(1 for ch in s if ch in _SEPARATORS) >= 2),
         float("©" in s or "(c)" in low),
@@ -145,7 +164,18 @@ def page_features(
         if len(s) > 60:  # prose lines carry the function words
             counts.update(w.lower() for w in s.split())
     top = frozenset(w for w, _ in counts.most_common(_TOP_WORDS))
-    out[:, :20] = [_shape(s, top) for s in lines]
+    counts = _char_counts(lines).astype(np.float64)
+    n = counts.sum(axis=1)
+    letters = counts[:, 1] + counts[:, 2] + counts[:, 3]
+    shape = np.array([_shape(s, top) for s in lines], dtype=np.float64)
+    out[:, 0] = np.log1p(n)
+    out[:, 1:10] = shape[:, 0:9]
+    out[:, 10] = counts[:, 4] / n
+    out[:, 11] = counts[:, 5] / n
+    out[:, 12] = counts[:, 1] / np.maximum(1.0, counts[:, 1] + counts[:, 2])
+    out[:, 13:16] = shape[:, 9:12]
+    out[:, 16] = counts[:, 3] / np.maximum(1.0, letters)
+    out[:, 17:20] = shape[:, 12:15]
     chars = out[:, 0]
     nwords = np.expm1(out[:, 1])
     ends = out[:, 2]
@@ -195,6 +225,14 @@ def page_features(
     out[:, 35] = lengths / max(1.0, lengths.max())
     out[:, 36] = (nwords <= _SHORT_WORDS) * ends
     out[:, 37] = chars * chars
+    col = 38
+    for src in _CONTEXT_COLUMNS:
+        c = np.concatenate(([0.0], np.cumsum(out[:, src])))
+        for w in _CONTEXT_WIDTHS:
+            lo = np.clip(k - w, 0, m).astype(int)
+            hi = np.clip(k + w + 1, 0, m).astype(int)
+            out[:, col] = (c[hi] - c[lo]) / (hi - lo)
+            col += 1
     return out
 
 

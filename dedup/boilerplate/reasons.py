@@ -14,7 +14,6 @@ REASONS: tuple[str, ...] = (
     "section_label",
     "age_stamp",
     "date_stamp",
-    "dateline",
     "caption",
     "site_tagline",
     "social_share",
