@@ -159,11 +159,11 @@ def page_features(
     if m == 0:
         return out
     lines = [stripped[i] for i in nonblank]
-    counts: Counter[str] = Counter()
+    words: Counter[str] = Counter()
     for s in lines:
         if len(s) > 60:  # prose lines carry the function words
-            counts.update(w.lower() for w in s.split())
-    top = frozenset(w for w, _ in counts.most_common(_TOP_WORDS))
+            words.update(w.lower() for w in s.split())
+    top = frozenset(w for w, _ in words.most_common(_TOP_WORDS))
     counts = _char_counts(lines).astype(np.float64)
     n = counts.sum(axis=1)
     letters = counts[:, 1] + counts[:, 2] + counts[:, 3]
