@@ -52,7 +52,7 @@ from _flatten import flatten_cached, flatteners
 from _trafdev import _norm, evaluate_snippets, load_dev_pages, score_page, site_of
 
 from dedup.boilerplate import LineDecision, classify_text, split_lines
-from dedup.boilerplate.classify import line_features, model_removals
+from dedup.boilerplate.classify import line_features, model_protected, model_removals
 from dedup.boilerplate.line_model import FEATURES, LineModel, load_model
 from dedup.config import BoilerplateConfig
 
@@ -150,6 +150,12 @@ def load_samples(cache: Path, limit: int | None) -> dict[str, list[Sample]]:
     return out
 
 
+def removals(sample: Sample, probs: np.ndarray, threshold: float) -> list[int]:
+    ruled = [sample.rules[i].label != "content" for i in sample.nonblank]
+    heads = model_protected([sample.rules[i].text.strip() for i in sample.nonblank], ruled)
+    return model_removals(list(probs), ruled, threshold, heads)
+
+
 def stripped(
     sample: Sample, probs: np.ndarray | None, threshold: float, keep: frozenset[str] = frozenset()
 ) -> str:
@@ -157,8 +163,7 @@ def stripped(
     text = sample.text
     drop = set()
     if probs is not None:
-        ruled = [sample.rules[i].label != "content" for i in sample.nonblank]
-        drop = {sample.nonblank[k] for k in model_removals(list(probs), ruled, threshold)}
+        drop = {sample.nonblank[k] for k in removals(sample, probs, threshold)}
     out, pos = [], 0
     for i, d in enumerate(sample.rules):
         if i in drop:
@@ -295,8 +300,7 @@ def content_loss(test: Sequence[Sample], probs: Sequence[np.ndarray], t: float) 
     """Chars of labelled-content lines removed by rules or model / all content chars."""
     lost = total = 0
     for s, p in zip(test, probs, strict=True):
-        ruled = [s.rules[i].label != "content" for i in s.nonblank]
-        removed = set(model_removals(list(p), ruled, t))
+        removed = set(removals(s, p, t))
         for k, i in enumerate(s.nonblank):
             if s.labels[k] != 0:
                 continue

@@ -79,7 +79,7 @@ class BoilerplateConfig:
     # Plain text only: the learned line model (dedup/boilerplate/line_model.py)
     # removes the lines it scores at or above the threshold (0 = the model
     # file's own), after the hand rules; "" = the model shipped with dedup.
-    line_model: bool = False
+    line_model: bool = True
     line_model_path: str = ""
     line_model_threshold: float = 0.0
 

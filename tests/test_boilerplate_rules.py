@@ -14,7 +14,8 @@ from dedup.config import BoilerplateConfig
 
 DATA = Path(__file__).resolve().parent / "data" / "boilerplate"
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
-CONFIG = BoilerplateConfig()
+# The hand rules alone; with the line model (the default) see tests/test_line_model.py.
+CONFIG = BoilerplateConfig(line_model=False)
 
 
 def _examples() -> list[tuple[str, str]]:

@@ -148,3 +148,62 @@ def test_explain_uses_the_same_templates_and_model_as_strip(tmp_path: Path) -> N
     for doc_id, text in table.items():
         dropped = {row.split()[1] for row in text.splitlines() if row.startswith(("DROP", "CUT"))}
         assert dropped == by_doc.get(doc_id, set()), doc_id
+
+
+GERMAN = (
+    "Der Stadtrat hat am Dienstag beschlossen, die alte Brücke nach zwei Jahren Bauzeit "
+    "wieder zu öffnen, und die ersten Busse sollen sie schon im nächsten Monat überqueren."
+)
+
+
+def test_non_english_chrome_goes_and_its_prose_stays_by_default() -> None:
+    text = "\n".join(
+        [
+            "Brücke wieder offen",
+            GERMAN,
+            GERMAN.replace("Dienstag", "Mittwoch"),
+            GERMAN.replace("Dienstag", "Freitag"),
+            "Anmelden",
+            "Registrieren",
+            "Impressum | Datenschutz | Kontakt",
+            "© 2024 Verlag GmbH. Alle Rechte vorbehalten.",
+            "جميع الحقوق محفوظة © 2024",
+        ]
+    )
+    ds = classify_text(text, BoilerplateConfig())
+    assert [d.label for d in ds[:4]] == ["content"] * 4
+    assert all(d.label == "boilerplate" for d in ds[4:]), explain_lines(ds)
+
+
+def test_training_on_own_labels_writes_a_model_dedup_reads(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")  # a dev dependency: training only
+    spec = importlib.util.spec_from_file_location(
+        "train_line_model", REPO / "benchmarks" / "train_line_model.py"
+    )
+    assert spec is not None and spec.loader is not None
+    train = importlib.util.module_from_spec(spec)
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    sys.modules["train_line_model"] = train  # its dataclasses look their module up
+    try:
+        spec.loader.exec_module(train)
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+        del sys.modules["train_line_model"]
+    labels = tmp_path / "labels.jsonl"
+    rows = []
+    for k in range(6):
+        text = page().replace("Tuesday", f"day {k}")
+        lab = [0] * 5 + [1] * len(CHROME)
+        rows.append(json.dumps({"text": text, "labels": lab}))
+    labels.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "mine.json"
+    train.train_own(labels, out, 1.0)
+    config = BoilerplateConfig(line_model=True, line_model_path=str(out))
+    ds = classify_text(page(), config)
+    assert load_model(str(out)).trained_on == "labels.jsonl"
+    removed = {d.text for d in ds if d.label == "boilerplate"}
+    assert removed == set(CHROME) and "line_model" in {d.reason for d in ds}, explain_lines(ds)
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text(json.dumps({"text": "a\nb", "labels": [0]}) + "\n")
+    with pytest.raises(SystemExit, match=r"bad\.jsonl:1: 1 labels for 2 lines"):
+        train.train_own(bad, out, 1.0)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import regex
@@ -54,6 +55,8 @@ _HEADLINE_MIN_WORDS = 5
 _LIST_HEADLINE_MIN_WORDS = 4
 _NUMBERED = regex.compile(r"[0-9]{1,3}[.)]\s")  # "1. Define early retirement": a step
 _TITLE_CASE_SHARE = 0.75
+_PARAGRAPH_WORDS = 15  # the line under a headline the model keeps: a story's prose
+_LIST_LINES = 8  # a block this short between two paragraphs is part of the article
 
 
 @dataclass(frozen=True)
@@ -137,7 +140,8 @@ def classify_text(
         threshold = config.line_model_threshold or model.threshold
         probs = model.scores(page_features(stripped, nonblank, hits)).tolist()
         ruled = [hits[i] is not None for i in nonblank]
-        for k in model_removals(probs, ruled, threshold):
+        heads = model_protected([stripped[i] for i in nonblank], ruled)
+        for k in model_removals(probs, ruled, threshold, heads):
             hits[nonblank[k]] = RuleHit("line_model", f"learned line model: score {probs[k]:.2f}")
         for i, p in zip(nonblank, probs, strict=True):
             scores[i] = p
@@ -159,21 +163,55 @@ def classify_text(
     return out
 
 
-def model_removals(probs: Sequence[float], ruled: Sequence[bool], threshold: float) -> list[int]:
+def model_removals(
+    probs: Sequence[float], ruled: Sequence[bool], threshold: float, heads: Sequence[bool]
+) -> list[int]:
     """Positions (among the non-blank lines) the line model removes.
 
-    Lines the hand rules already decided are theirs; the first line the rules
-    leave is the text's title, which plain text keeps (as without the model).
+    Lines the hand rules already decided are theirs. Plain text keeps its
+    titles, as without the model: the first line the rules leave, and the
+    lines :func:`model_protected` names (``heads``). Article-body gold (AEB)
+    leaves titles out, so the model learned to cut them.
 
-    >>> model_removals([0.9, 0.9, 0.2, 0.8], [True, False, False, False], 0.5)
-    [3]
+    >>> model_removals([0.9, 0.9, 0.2, 0.8, 0.7], [True, False, False, False, False], 0.5,
+    ...                [False, False, False, True, False])
+    [4]
     """
     first = next((k for k, r in enumerate(ruled) if not r), None)
     return [
         k
-        for k, (p, r) in enumerate(zip(probs, ruled, strict=True))
-        if not r and k != first and p >= threshold
+        for k, (p, r, h) in enumerate(zip(probs, ruled, heads, strict=True))
+        if not r and not h and k != first and p >= threshold
     ]
+
+
+def model_protected(lines: Sequence[str], ruled: Sequence[bool]) -> list[bool]:
+    """Per non-blank line: whether the line model must leave it (plain text's own structure).
+
+    - a headline-like line whose next line is a paragraph (a story's title);
+    - a short block (at most :data:`_LIST_LINES` lines) between two paragraphs
+      the rules leave: a feature list, how-to steps or names inside an article,
+      which menus and footers at a page's edges are not.
+
+    >>> p = "The council voted on Tuesday to reopen the old bridge after two years of repairs."
+    >>> model_protected(["Bridge reopens", p, "Waterproof", "Built-in GPS", p, "Home"], [False] * 6)
+    [True, False, True, True, False, False]
+    """
+    n = len(lines)
+    para = [
+        not ruled[k] and word_count(s) >= _PARAGRAPH_WORDS and ends_sentence(s)
+        for k, s in enumerate(lines)
+    ]
+    out = [False] * n
+    for k in range(n - 1):
+        if para[k + 1] and is_headline_like(lines[k]):
+            out[k] = True
+    at = [k for k in range(n) if para[k]]
+    for a, b in pairwise(at):
+        if 1 < b - a <= _LIST_LINES + 1:
+            for k in range(a + 1, b):
+                out[k] = True
+    return out
 
 
 def line_features(
