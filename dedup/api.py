@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from dedup.analysis import extract_chunk
-from dedup.boilerplate import classify_text, explain_lines
+from dedup.boilerplate import classify_text, explain_lines, learn_templates
 from dedup.config import Config
 from dedup.documents import InputError
 from dedup.engines import Engine, make_engine
@@ -226,21 +226,26 @@ def explain(
     what `dedup strip --explain` prints. HTML is extracted first, as in a run."""
     config = config or Config()
     errors = ErrorLog(strict=config.run.strict, on_error=on_error)
+    bp = config.boilerplate
+    docs = []
     for doc in read_inputs(input_list(inputs), config.input, errors):
         inp = config.input
-        kept, failed = extract_chunk([doc], config.boilerplate, inp.url_field, inp.date_field)
+        kept, failed = extract_chunk([doc], bp, inp.url_field, inp.date_field)
         for _, message in failed:
             errors.add(doc.source, doc.line, message)
-        for d in kept:
-            decisions = classify_text(
-                d.text,
-                config.boilerplate,
-                None,
-                d.site,
-                line_roles=d.line_roles,
-                keep_title=config.boilerplate.keep_title,
-            )
-            yield d.doc_id, explain_lines(decisions)
+        docs.extend(kept)
+    # The same site templates as a run learns (pipeline.template_stage), so that
+    # the table shows what `dedup strip` removes; that needs every page first.
+    templates = (
+        learn_templates(((d.site, d.text) for d in docs), bp)
+        if bp.enabled and bp.templates
+        else None
+    )
+    for d in docs:
+        decisions = classify_text(
+            d.text, bp, templates, d.site, line_roles=d.line_roles, keep_title=bp.keep_title
+        )
+        yield d.doc_id, explain_lines(decisions)
 
 
 def strip_config(config: Config | None = None) -> Config:

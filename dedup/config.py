@@ -76,6 +76,12 @@ class BoilerplateConfig:
     html_max_chars: int = 20_000_000
     # Timeout for any one regex match, seconds.
     regex_timeout_s: float = 1.0
+    # Plain text only: the learned line model (dedup/boilerplate/line_model.py)
+    # removes the lines it scores at or above the threshold (0 = the model
+    # file's own), after the hand rules; "" = the model shipped with dedup.
+    line_model: bool = True
+    line_model_path: str = ""
+    line_model_threshold: float = 0.0
 
 
 @dataclass
@@ -345,6 +351,11 @@ class Config:
             0.0 < bp.template_min_share <= 1.0,
             "boilerplate.template_min_share",
             "must be in (0, 1]",
+        )
+        need(
+            0.0 <= bp.line_model_threshold < 1.0,
+            "boilerplate.line_model_threshold",
+            "must be in [0, 1) (0 = the model file's own threshold)",
         )
         need(self.input.max_chars > 0, "input.max_chars", "must be positive")
         from dedup.dates import check_date_format

@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 from dedup.boilerplate import SiteTemplates, classify_text, learn_templates, normalise_line
 from dedup.config import BoilerplateConfig
 
-CONFIG = BoilerplateConfig()
+# Templates alone: the line model (default) would also take this footer on other sites.
+CONFIG = BoilerplateConfig(line_model=False)
 FOOTER = "Support Coastal Gazette for 3 euros a month"
 # Digits normalise to 0, so pages differ by words, not numbers.
 NAMES = "alpha bravo charlie delta echo foxtrot golf hotel india juliet kilo lima".split()
@@ -52,7 +53,7 @@ def test_long_lines_and_pages_without_site_never_learn() -> None:
 
 def test_templates_switched_off() -> None:
     t = learn_templates([("s", _page(i)) for i in range(4)], CONFIG)
-    cfg = BoilerplateConfig(templates=False)
+    cfg = BoilerplateConfig(templates=False, line_model=False)
     assert all(d.label == "content" for d in classify_text(_page(9), cfg, t, "s"))
 
 

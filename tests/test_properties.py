@@ -299,7 +299,8 @@ PLAIN_BREAKS = ["\n", "\n", "\n\n", "\r\n", "\n \n"]
 # - site_tagline: looked for among the first four non-blank lines only, and
 #   cutting lines moves a later line up into them;
 # - navigation, related_stub, section_label, headline_list, title,
-#   related_header: runs and segments of short lines, which cuts join up.
+#   related_header: runs and segments of short lines, which cuts join up;
+# - line_model: its features are the line's neighbours and the page's words.
 # And it may drop a document: document dedup runs before passage dedup, so two
 # documents that only became alike through first-pass cuts (each lost a
 # different passage, or a template line of its own site) are duplicates the
@@ -315,6 +316,7 @@ CONTEXT_REASONS = frozenset(
         "headline_list",
         "title",
         "related_header",
+        "line_model",
     }
 )
 

@@ -13,7 +13,6 @@ example line:
 - ``section_label``: "Azerbaijan" standing above a story headline on a listing page.
 - ``age_stamp``: "2 years ago", "Updated 3 hours ago", "vor 2 Stunden".
 - ``date_stamp``: "January 29, 2023 at 3:24 pm", "Published: 2023-01-29 15:24 UTC".
-- ``dateline``: the prefix "WASHINGTON (AP) — " of a paragraph (only the prefix is cut).
 - ``caption``: "President ... on November 28, 2021 [Presidency of Iran/Anadolu Agency]",
   "Photo: Jane Doe/Reuters", "(AP Photo/Evan Vucci)", "installation views, photos ©
   Inexhibit, 2018"; for HTML also <figcaption>/class "caption" text, a short italic
@@ -59,6 +58,12 @@ example line:
   breadcrumb, a toolbar). Furniture elements named as newsletter/promo,
   caption/credit, related, share/social, date or advert boxes give the
   matching reason above instead (``subscribe``, ``caption``, ...).
+
+- ``line_model`` (plain text only): a line the learned line model scores as
+  boilerplate ("Log in", "Imprint | Privacy | Terms of use", a comment header),
+  with its score in ``--explain`` ("line_model 0.91"); see ``line_model.py``.
+  The hand rules above decide first; the model never removes the text's first
+  line they leave (its title).
 
 A line is never dropped merely for lacking terminal punctuation or for ending
 with a closing quotation mark.

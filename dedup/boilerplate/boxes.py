@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import regex
 
-from .lines import RuleHit, ends_sentence, is_headline_like, word_count
+from .lines import RuleHit, dateline_end, ends_sentence, is_headline_like, word_count
 
 _MAX_BOX_LINES = 12
 _GENERIC_HEADERS = frozenset({"more", "also"})
@@ -109,7 +109,9 @@ def mark_tag_list(nonblank: list[int], stripped: list[str], hits: list[RuleHit |
             hits[j] = RuleHit("tags", rule)
 
 
-def mark_related_box(nonblank: list[int], stripped: list[str], hits: list[RuleHit | None]) -> None:
+def mark_related_box(
+    nonblank: list[int], stripped: list[str], hits: list[RuleHit | None], timeout: float = 1.0
+) -> None:
     """Headline lines right under a "Related" / "You may also like" heading are links."""
     rule = "a headline listed under a 'Related' / 'Most read' heading"
     for k, i in enumerate(nonblank):
@@ -121,33 +123,25 @@ def mark_related_box(nonblank: list[int], stripped: list[str], hits: list[RuleHi
         # long as story headlines are links.
         generic = stripped[i].lower().rstrip(":.…»> ") in _GENERIC_HEADERS
         for j in nonblank[k + 1 : k + 1 + _MAX_BOX_LINES]:
-            line = _after_cut(stripped[j], hits[j])
-            if line is None or not is_headline_like(line):
+            if hits[j] is not None:
+                break
+            # A listed "WASHINGTON (AP) — Senate passes bill" reads "Senate passes bill".
+            end = dateline_end(stripped[j], timeout)
+            line = stripped[j][end:].strip() if end is not None else stripped[j]
+            if not is_headline_like(line):
                 break
             if generic and word_count(line) < _GENERIC_BOX_MIN_WORDS:
                 break
             hits[j] = RuleHit("related_stub", rule)
 
 
-def _after_cut(s: str, hit: RuleHit | None) -> str | None:
-    """The line as a reader sees it once a prefix rule ran: all of it when no
-    rule fired, the rest after a dateline cut ("WASHINGTON (AP) — Senate
-    passes bill" reads "Senate passes bill"), None when a rule took the line."""
-    if hit is None:
-        return s
-    if hit.reason == "dateline" and hit.cut is not None:
-        return s[hit.cut[1] :].strip() or None
-    return None
-
-
 def mark_dateline_headlines(
-    nonblank: list[int], stripped: list[str], hits: list[RuleHit | None]
+    nonblank: list[int], stripped: list[str], hits: list[RuleHit | None], timeout: float = 1.0
 ) -> None:
     """Two or more consecutive lines that are a dateline and a headline
     ("WASHINGTON (AP) — Senate passes stopgap bill", "LONDON (Reuters) — Bank
-    of England holds rates") are a list of other stories: the dateline rule
-    alone would cut the prefixes and leave the headlines. A story's own lead
-    is a sentence and ends with one."""
+    of England holds rates") are a list of other stories. A story's own lead
+    is a sentence and ends with one, and keeps its dateline."""
     rule = "a dateline + headline of another story, in a run of them"
     run: list[int] = []
 
@@ -158,9 +152,9 @@ def mark_dateline_headlines(
         run.clear()
 
     for i in nonblank:
-        hit = hits[i]
-        rest = _after_cut(stripped[i], hit) if hit is not None else None
-        if rest is not None and is_headline_like(rest) and not ends_sentence(rest):
+        end = dateline_end(stripped[i], timeout) if hits[i] is None else None
+        rest = stripped[i][end:].strip() if end is not None else None
+        if rest and is_headline_like(rest) and not ends_sentence(rest):
             run.append(i)
         else:
             flush()

@@ -24,13 +24,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
+import numpy as np
 import regex
 
 from dedup.config import BoilerplateConfig
 
 from .boxes import mark_dateline_headlines, mark_navigation, mark_related_box, mark_tag_list
 from .html import CHROME_REASONS, role_parts
+from .line_model import load_model, page_features
 from .lines import (
     RuleHit,
     ends_sentence,
@@ -52,6 +55,8 @@ _HEADLINE_MIN_WORDS = 5
 _LIST_HEADLINE_MIN_WORDS = 4
 _NUMBERED = regex.compile(r"[0-9]{1,3}[.)]\s")  # "1. Define early retirement": a step
 _TITLE_CASE_SHARE = 0.75
+_PARAGRAPH_WORDS = 15  # the line under a headline the model keeps: a story's prose
+_LIST_LINES = 8  # a block this short between two paragraphs is part of the article
 
 
 @dataclass(frozen=True)
@@ -60,7 +65,7 @@ class LineDecision:
 
     ``start``/``end`` index the line in the text (newline excluded, a ``\\r``
     included); ``cut_start``/``cut_end`` is what is removed when the line is
-    boilerplate: the whole line, or only a prefix (``dateline``). For content
+    boilerplate: the whole line, or only a part a rule names. For content
     lines the cut is empty (``cut_start == cut_end == start``).
     """
 
@@ -72,6 +77,8 @@ class LineDecision:
     rule: str
     cut_start: int
     cut_end: int
+    # The learned line model's P(boilerplate) when it ran (plain text), else None.
+    score: float | None = None
 
 
 # Every line break str.splitlines (and so text.py) knows, \r\n as one break:
@@ -124,6 +131,116 @@ def classify_text(
     n = len(spans)
     if not config.enabled:
         return [LineDecision(s, e, text[s:e], CONTENT, None, "", s, s) for s, e in spans]
+    stripped, hits, nonblank = _rule_pass(
+        text, spans, config, templates, site, line_roles, keep_title
+    )
+    scores: list[float | None] = [None] * n
+    if line_roles is None and config.line_model:
+        model = load_model(config.line_model_path)
+        threshold = config.line_model_threshold or model.threshold
+        probs = model.scores(page_features(stripped, nonblank, hits)).tolist()
+        ruled = [hits[i] is not None for i in nonblank]
+        heads = model_protected([stripped[i] for i in nonblank], ruled)
+        for k in model_removals(probs, ruled, threshold, heads):
+            hits[nonblank[k]] = RuleHit("line_model", f"learned line model: score {probs[k]:.2f}")
+        for i, p in zip(nonblank, probs, strict=True):
+            scores[i] = p
+
+    disabled = set(config.disabled_rules)
+    out: list[LineDecision] = []
+    for i, (s, e) in enumerate(spans):
+        hit = hits[i]
+        raw = text[s:e]
+        if hit is None or hit.reason in disabled:
+            out.append(LineDecision(s, e, raw, CONTENT, None, "", s, s, scores[i]))
+            continue
+        if hit.cut is None:
+            cs, ce = s, e
+        else:
+            lead = len(raw) - len(raw.lstrip())
+            cs, ce = s + lead + hit.cut[0], s + lead + hit.cut[1]
+        out.append(LineDecision(s, e, raw, BOILERPLATE, hit.reason, hit.rule, cs, ce, scores[i]))
+    return out
+
+
+def model_removals(
+    probs: Sequence[float], ruled: Sequence[bool], threshold: float, heads: Sequence[bool]
+) -> list[int]:
+    """Positions (among the non-blank lines) the line model removes.
+
+    Lines the hand rules already decided are theirs. Plain text keeps its
+    titles, as without the model: the first line the rules leave, and the
+    lines :func:`model_protected` names (``heads``). Article-body gold (AEB)
+    leaves titles out, so the model learned to cut them.
+
+    >>> model_removals([0.9, 0.9, 0.2, 0.8, 0.7], [True, False, False, False, False], 0.5,
+    ...                [False, False, False, True, False])
+    [4]
+    """
+    first = next((k for k, r in enumerate(ruled) if not r), None)
+    return [
+        k
+        for k, (p, r, h) in enumerate(zip(probs, ruled, heads, strict=True))
+        if not r and not h and k != first and p >= threshold
+    ]
+
+
+def model_protected(lines: Sequence[str], ruled: Sequence[bool]) -> list[bool]:
+    """Per non-blank line: whether the line model must leave it (plain text's own structure).
+
+    - a headline-like line whose next line is a paragraph (a story's title);
+    - a short block (at most :data:`_LIST_LINES` lines) between two paragraphs
+      the rules leave: a feature list, how-to steps or names inside an article,
+      which menus and footers at a page's edges are not.
+
+    >>> p = "The council voted on Tuesday to reopen the old bridge after two years of repairs."
+    >>> model_protected(["Bridge reopens", p, "Waterproof", "Built-in GPS", p, "Home"], [False] * 6)
+    [True, False, True, True, False, False]
+    """
+    n = len(lines)
+    para = [
+        not ruled[k] and word_count(s) >= _PARAGRAPH_WORDS and ends_sentence(s)
+        for k, s in enumerate(lines)
+    ]
+    out = [False] * n
+    for k in range(n - 1):
+        if para[k + 1] and is_headline_like(lines[k]):
+            out[k] = True
+    at = [k for k in range(n) if para[k]]
+    for a, b in pairwise(at):
+        if 1 < b - a <= _LIST_LINES + 1:
+            for k in range(a + 1, b):
+                out[k] = True
+    return out
+
+
+def line_features(
+    text: str,
+    config: BoilerplateConfig,
+    templates: SiteTemplates | None = None,
+    site: str | None = None,
+) -> tuple[list[int], np.ndarray]:
+    """(non-blank line indices, their feature rows) as the line model sees them.
+
+    For training (benchmarks/train_line_model.py): the hand rules run first,
+    exactly as in :func:`classify_text`, and their hits are features.
+    """
+    spans = split_lines(text)
+    stripped, hits, nonblank = _rule_pass(text, spans, config, templates, site, None, False)
+    return nonblank, page_features(stripped, nonblank, hits)
+
+
+def _rule_pass(
+    text: str,
+    spans: list[tuple[int, int]],
+    config: BoilerplateConfig,
+    templates: SiteTemplates | None,
+    site: str | None,
+    line_roles: Sequence[str] | None,
+    keep_title: bool | None,
+) -> tuple[list[str], list[RuleHit | None], list[int]]:
+    """The hand rules: (stripped lines, each line's hit or None, non-blank indices)."""
+    n = len(spans)
     if line_roles is not None and len(line_roles) != n:
         raise ValueError(f"line_roles has {len(line_roles)} entries for a text of {n} lines")
     if keep_title is None:
@@ -159,25 +276,15 @@ def classify_text(
         _mark_html_roles(nonblank, stripped, hits, line_roles, keep_title)
     mark_navigation(nonblank, stripped, hits)
     mark_tag_list(nonblank, stripped, hits)
-    mark_related_box(nonblank, stripped, hits)
-    mark_dateline_headlines(nonblank, stripped, hits)
+    mark_related_box(nonblank, stripped, hits, timeout)
+    mark_dateline_headlines(nonblank, stripped, hits, timeout)
     _mark_listing(nonblank, stripped, hits)
-
     disabled = set(config.disabled_rules)
-    out: list[LineDecision] = []
-    for i, (s, e) in enumerate(spans):
+    for i in nonblank:
         hit = hits[i]
-        raw = text[s:e]
-        if hit is None or hit.reason in disabled:
-            out.append(LineDecision(s, e, raw, CONTENT, None, "", s, s))
-            continue
-        if hit.cut is None:
-            cs, ce = s, e
-        else:
-            lead = len(raw) - len(raw.lstrip())
-            cs, ce = s + lead + hit.cut[0], s + lead + hit.cut[1]
-        out.append(LineDecision(s, e, raw, BOILERPLATE, hit.reason, hit.rule, cs, ce))
-    return out
+        if hit is not None and hit.reason in disabled:
+            hits[i] = None
+    return stripped, hits, nonblank
 
 
 def _title_case(s: str) -> bool:
@@ -385,7 +492,10 @@ def explain_lines(decisions: Sequence[LineDecision]) -> str:
         if d.label == CONTENT:
             rows.append(f"keep  {'-':<17} | {line}")
         elif d.cut_start == d.start and d.cut_end == d.end:
-            rows.append(f"DROP  {d.reason or '?':<17} | {line}")
+            reason = d.reason or "?"
+            if reason == "line_model" and d.score is not None:
+                reason = f"{reason} {d.score:.2f}"
+            rows.append(f"DROP  {reason:<17} | {line}")
         else:
             a, b = d.cut_start - d.start, d.cut_end - d.start
             rows.append(f"CUT   {d.reason or '?':<17} | [{line[a:b]}]{line[b:]}")

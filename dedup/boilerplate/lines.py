@@ -781,7 +781,7 @@ _BRACKET_CAPTION_MAX_WORDS = 30
 
 
 def _long_line_rule(s: str, timeout: float) -> RuleHit | None:
-    """Rules that also apply to long lines: captions with an agency credit, datelines."""
+    """Rules that also apply to long lines: captions with an agency credit."""
     # Table cells come out as "| cell text |": the pipes are not part of a caption.
     core = s.strip("| ") if s[-1:] == "|" else s
     last = core[-1] if core else ""
@@ -796,9 +796,20 @@ def _long_line_rule(s: str, timeout: float) -> RuleHit | None:
         )
     ):
         return RuleHit("caption", "ends with a photo credit ('[Agency/Agency]', '(AP Photo/..)')")
+    return None
+
+
+def dateline_end(s: str, timeout: float) -> int | None:
+    """Where the dateline prefix of the stripped line ends ("WASHINGTON (AP) — "), or None.
+
+    No longer a cut of its own: cutting the prefix lost F1 on both AEB and
+    trafilatura-dev, HTML and plain text (benchmarks/html_peers.py,
+    train_line_model.py), so a story's lead keeps it; a run of dateline
+    headlines still goes as ``related_stub`` (boxes.mark_dateline_headlines).
+    """
     # Datelines start with an all-caps place or carry "(Agency)" early.
     if s[:1].isupper() and (s[1:2].isupper() or "(" in s[:120]):
         m = _match(_DATELINE, s[:120], timeout)
         if m is not None and word_count(s) >= 6:
-            return RuleHit("dateline", "a dateline prefix ('WASHINGTON (AP) — ')", (0, m.end()))
+            return m.end()
     return None

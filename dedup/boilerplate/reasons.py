@@ -14,7 +14,6 @@ REASONS: tuple[str, ...] = (
     "section_label",
     "age_stamp",
     "date_stamp",
-    "dateline",
     "caption",
     "site_tagline",
     "social_share",
@@ -34,4 +33,5 @@ REASONS: tuple[str, ...] = (
     "title",
     "headline_list",
     "page_chrome",
+    "line_model",
 )
