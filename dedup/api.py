@@ -29,6 +29,7 @@ from dedup.documents import InputError
 from dedup.engines import Engine, make_engine
 from dedup.index import Index, IndexParams, open_index
 from dedup.io.outdir import REPORT, WORK_DIR, FileSink, StreamSink, run_marker
+from dedup.io.outfiles import input_arrow_types
 from dedup.io.readers import ErrorLog, iter_records, read_inputs
 from dedup.io.spool import Spool
 from dedup.io.writers import write_json
@@ -143,7 +144,7 @@ def clean(
             with contextlib.ExitStack() as stack:
                 if target is not None:
                     stack.enter_context(run_marker(target))
-                with StreamSink(stream, target) as sink:
+                with StreamSink(stream, target, config.output.format) as sink:
                     result = run(sink=sink, work_dir=work_dir)
                 stream.flush()
                 if target is not None and work_dir is not None:
@@ -155,7 +156,8 @@ def clean(
         target = Path(outdir)
         work = target / WORK_DIR
         with run_marker(target):
-            with FileSink(target) as sink:
+            types = input_arrow_types(paths) if config.output.format == "parquet" else None
+            with FileSink(target, fmt=config.output.format, arrow_types=types) as sink:
                 result = run(sink=sink, work_dir=work, defer_index_update=True)
             write_json(target / REPORT, result.report)
             write_report_html(target, SpoolPageTexts(work))

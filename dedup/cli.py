@@ -108,6 +108,12 @@ def _run_options(p: argparse.ArgumentParser) -> None:
         "dayfirst, monthfirst, or a strptime pattern such as '%%d/%%m/%%Y'",
     )
     p.add_argument(
+        "--output-format",
+        choices=["jsonl", "jsonl.gz", "parquet"],
+        help="how documents and removed records are written (default jsonl); "
+        "clusters.jsonl and report.json stay JSON",
+    )
+    p.add_argument(
         "--report-dir",
         metavar="DIR",
         help="with -o -: where removed.jsonl, clusters.jsonl, report.json and report.html go",
@@ -291,6 +297,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
     put("input", "text_field", args.text_field)
     put("input", "id_field", args.id_field)
     put("input", "id_mode", getattr(args, "id_mode", None))
+    put("output", "format", getattr(args, "output_format", None))
     put("input", "date_format", getattr(args, "date_format", None))
     put("input", "url_field", args.url_field)
     put("input", "date_field", args.date_field)

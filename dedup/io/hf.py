@@ -13,14 +13,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
-from dedup.config import InputConfig
-from dedup.documents import Document
 from dedup.io.errors import ErrorLog
-
-if TYPE_CHECKING:
-    from dedup.io.readers import _Counter
 
 STATE = "state.json"
 INFO = "dataset_info.json"
@@ -47,31 +42,25 @@ def dataset_files(root: Path) -> list[Path] | None:
     return None
 
 
-def read_arrow(
-    path: Path, config: InputConfig, errors: ErrorLog, counter: _Counter
-) -> Iterator[Document]:
-    """The rows of an Arrow IPC file (stream format, as datasets writes, or file format)."""
+def arrow_batches(path: Path, errors: ErrorLog) -> Iterator[Any] | None:
+    """The record batches of an Arrow IPC file (the stream format datasets writes,
+    or the file format), or None after reporting why it cannot be read."""
     import pyarrow as pa
-
-    from dedup.io.readers import read_batches
 
     source = path.as_posix()
     try:
         source_file = pa.memory_map(str(path))
     except (pa.ArrowException, OSError) as exc:
         errors.add(source, None, f"cannot read: {exc}")
-        return
-    with source_file:
-        try:
-            reader = pa.ipc.open_stream(source_file)
-        except pa.ArrowInvalid:
-            try:
-                source_file.seek(0)
-                file_reader = pa.ipc.open_file(source_file)
-            except (pa.ArrowException, OSError) as exc:
-                errors.add(source, None, f"not a readable Arrow IPC file ({exc}): skipped")
-                return
-            batches = (file_reader.get_batch(i) for i in range(file_reader.num_record_batches))
-            yield from read_batches(batches, source, "Arrow", config, errors, counter)
-            return
-        yield from read_batches(reader, source, "Arrow", config, errors, counter)
+        return None
+    try:
+        return iter(pa.ipc.open_stream(source_file))
+    except pa.ArrowInvalid:
+        pass
+    try:
+        source_file.seek(0)
+        reader = pa.ipc.open_file(source_file)
+    except (pa.ArrowException, OSError) as exc:
+        errors.add(source, None, f"not a readable Arrow IPC file ({exc}): skipped")
+        return None
+    return (reader.get_batch(i) for i in range(reader.num_record_batches))

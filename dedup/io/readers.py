@@ -17,7 +17,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import urlsplit
 
 import regex
 
@@ -35,6 +34,7 @@ from dedup.io.formats import (
     read_bytes,
 )
 from dedup.io.ids import IdRegistry
+from dedup.io.urls import site_of_url
 from dedup.io.writers import json_safe
 
 log = logging.getLogger(__name__)
@@ -43,25 +43,6 @@ log = logging.getLogger(__name__)
 __all__ = ["DuplicateIdError", "ErrorLog", "InputFatalError", "iter_records", "read_inputs"]
 
 ALL_SUFFIXES = INPUT_SUFFIXES
-
-
-def site_of_url(url: Any) -> str | None:
-    """The host of a URL without ``www.``, or None.
-
-    >>> site_of_url("https://www.apnews.com/article/x")
-    'apnews.com'
-    >>> site_of_url("not a url") is None
-    True
-    """
-    if not isinstance(url, str) or "//" not in url:
-        return None
-    try:
-        host = urlsplit(url.strip()).hostname
-    except ValueError:
-        return None
-    if not host:
-        return None
-    return host[4:] if host.startswith("www.") else host
 
 
 @dataclass
@@ -194,9 +175,11 @@ def _read_file(
     elif kind == "parquet":
         yield from _read_parquet(path, config, errors, counter)
     elif kind == "arrow":
-        from dedup.io.hf import read_arrow
+        from dedup.io.hf import arrow_batches
 
-        yield from read_arrow(path, config, errors, counter)
+        batches = arrow_batches(path, errors)
+        if batches is not None:
+            yield from read_batches(batches, source, "Arrow", config, errors, counter)
     else:
         errors.add(source, None, f"unsupported file type; use one of {', '.join(ALL_SUFFIXES)}")
 

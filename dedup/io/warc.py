@@ -25,7 +25,7 @@ import gzip
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any, Protocol
 
 from dedup.config import InputConfig
 from dedup.dates import normalise_date
@@ -33,9 +33,17 @@ from dedup.documents import Document
 from dedup.io.charset import decode_html
 from dedup.io.errors import ErrorLog
 from dedup.io.formats import GZIP_MAGIC
+from dedup.io.ids import IdRegistry
+from dedup.io.urls import site_of_url
 
-if TYPE_CHECKING:
-    from dedup.io.readers import _Counter
+
+class _Counter(Protocol):
+    """What the readers' counter gives a WARC reader: ids, and input-order positions."""
+
+    ids: IdRegistry
+
+    def take(self) -> int: ...
+
 
 WARC_MAGIC = b"WARC/1."
 # HTTP Content-Types read as HTML pages (what a browser would render as a page).
@@ -311,8 +319,6 @@ def _to_document(
         fields[config.date_field] = raw_date
     if date is not None:
         errors.note("dates_read", source, state.number)
-    from dedup.io.readers import site_of_url
-
     return Document(
         doc_id=doc_id,
         text=text,
