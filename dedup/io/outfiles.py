@@ -25,7 +25,7 @@ import json
 import logging
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -191,8 +191,7 @@ def write_parquet(spool: Path, target: Path, arrow_types: pa.Schema | None) -> N
     """
     import pyarrow as pa
 
-    schemas = [pa.Table.from_pylist(b).schema for b in _spooled_batches(spool)]
-    inferred = pa.unify_schemas(schemas, promote_options="permissive") if schemas else pa.schema([])
+    inferred = typed_schema(_spooled_batches(spool), None)
     if arrow_types is not None:
         try:
             _write_parquet(spool, target, _with_input_types(inferred, arrow_types))
@@ -214,6 +213,19 @@ def _write_parquet(spool: Path, target: Path, schema: pa.Schema) -> None:
                 writer.write_table(restore_types(batch, schema))
         finally:
             writer.close()
+
+
+def typed_schema(
+    batches: Iterable[list[dict[str, Any]]], arrow_types: pa.Schema | None
+) -> pa.Schema:
+    """One schema for every batch of records (inferred types unified: a field null
+    in one batch and a string in another is a string), with the columns
+    ``arrow_types`` names typed as it types them."""
+    import pyarrow as pa
+
+    schemas = [pa.Table.from_pylist(b).schema for b in batches]
+    inferred = pa.unify_schemas(schemas, promote_options="permissive") if schemas else pa.schema([])
+    return inferred if arrow_types is None else _with_input_types(inferred, arrow_types)
 
 
 def _with_input_types(schema: pa.Schema, arrow_types: pa.Schema) -> pa.Schema:
