@@ -183,7 +183,10 @@ def read_warc(
         while True:
             fh.seek(base)
             records = warc.ArchiveIterator(
-                fh,
+                # From the start, fastwarc opens the file itself (its native
+                # stream is faster than a Python file object); after damage it
+                # reads on from where the Python file stands.
+                str(path) if base == 0 else fh,
                 record_types=warc.WarcRecordType.any_type,
                 parse_http=False,
                 fsspec_args=False,
@@ -262,16 +265,27 @@ def _to_document(
 ) -> Document | None:
     where = f"record {state.number} at byte offset {state.offset}"
     headers = record.headers
-    declared = headers.get("Content-Length")
-    block = record.reader.read(config.max_chars * 4 + 1)
+    raw_length = (headers.get("Content-Length") or "").strip()
+    declared = int(raw_length) if raw_length.isdigit() else None
+    # No encoding takes over 4 bytes a character: a bigger record is over the
+    # limit whatever it holds, and is skipped unread (fastwarc moves past it).
+    if declared is not None and declared > config.max_chars * 4:
+        errors.add(source, state.number, f"{where}: over input.max_chars: skipped")
+        return None
+    # read() without a size: read(n) costs an n-byte buffer per record.
+    block = (
+        record.reader.read()
+        if declared is not None
+        else record.reader.read(config.max_chars * 4 + 1)
+    )
     if len(block) > config.max_chars * 4:
         errors.add(source, state.number, f"{where}: over input.max_chars: skipped")
         return None
-    if declared is not None and declared.strip().isdigit() and len(block) < int(declared):
+    if declared is not None and len(block) < declared:
         errors.add(
             source,
             state.number,
-            f"{where}: truncated record ({len(block):,} of {int(declared):,} bytes): skipped",
+            f"{where}: truncated record ({len(block):,} of {declared:,} bytes): skipped",
         )
         return None
     is_html = record.record_type == _fastwarc().WarcRecordType.response
