@@ -90,3 +90,16 @@ def test_dataset_dict_directory_and_arrow_file_from_the_cli(tmp_path):
     )
     ids2 = [json.loads(line)["id"] for line in (out2 / "documents.jsonl").open()]
     assert ids2 == ids
+
+
+def test_arrow_file_without_the_text_field_is_refused_before_reading(tmp_path):
+    saved = tmp_path / "ds"
+    datasets.Dataset.from_dict({"id": ["a"], "body": ["x"]}).save_to_disk(str(saved))
+    arrow = next(saved.glob("*.arrow"))
+    done = subprocess.run(
+        [sys.executable, "-m", "dedup", "clean", str(arrow), "-o", str(tmp_path / "o")],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert "no 'text' field" in done.stderr and "body" in done.stderr

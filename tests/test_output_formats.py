@@ -139,3 +139,34 @@ def test_report_and_eval_read_the_new_formats(tmp_path, fmt):
     )
     metrics = json.loads(done.stdout)
     assert json.dumps(metrics).count("1.0") > 0
+
+
+@pytest.mark.slow
+def test_resume_finishes_a_killed_run_in_the_same_format_and_bytes(tmp_path):
+    import os
+    import signal
+    import time
+
+    from dedup.io.outdir import WORK_DIR, is_complete
+    from tests.test_resume import _corpus, _run
+
+    corpus = _corpus(tmp_path / "corpus.jsonl", n=2000)
+    (tmp_path / "c.toml").write_text('[run]\nchunk_docs = 100\n[output]\nformat = "jsonl.gz"\n')
+    opts = ("--config", str(tmp_path / "c.toml"))
+    full = tmp_path / "full"
+    assert _run(corpus, full, *opts).wait(timeout=300) == 0
+    out = tmp_path / "killed"
+    proc = _run(corpus, out, *opts)
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline and proc.poll() is None:
+        if len(list((out / WORK_DIR).glob("analysis-*.pkl"))) >= 3:
+            break
+        time.sleep(0.02)
+    assert proc.poll() is None, "run finished before it could be killed"
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert _run(corpus, out, *opts, "--resume").wait(timeout=300) == 0
+    assert is_complete(out)
+    for name in ("documents.jsonl.gz", "removed.jsonl.gz", "clusters.jsonl"):
+        assert (out / name).read_bytes() == (full / name).read_bytes(), name
+    assert not (out / "documents.jsonl").exists()
