@@ -42,8 +42,8 @@ def _input_options(p: argparse.ArgumentParser) -> None:
         "inputs",
         nargs="+",
         metavar="INPUT",
-        help="directories, .txt/.md/.html/.jsonl/.json/.parquet files (gzipped or not), "
-        "or - for JSONL on stdin",
+        help="directories, .txt/.md/.html/.jsonl/.json/.parquet/.warc/.wet/.arrow files "
+        "(gzipped or not), Hugging Face save_to_disk directories, or - for JSONL on stdin",
     )
     p.add_argument("--config", metavar="TOML", help="a dedup.toml file (see README)")
     inp = _DEFAULTS.input
