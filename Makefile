@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test sysdeps lint typecheck pytest quick wheel-check lowest fuzz clean-venv
+.PHONY: demo test sysdeps lint typecheck pytest quick wheel-check lowest extras fuzz clean-venv
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,7 +17,7 @@ demo: $(STAMP)
 	$(BIN)/dedup clean seeds -o out/seeds
 	@echo "outputs: out/seeds/{documents,removed,clusters}.jsonl, report.json, report.html"
 
-test: sysdeps $(STAMP) lint typecheck pytest wheel-check lowest
+test: sysdeps $(STAMP) lint typecheck pytest wheel-check lowest extras
 
 # redis-server and chromium for the index and browser tests (apt, when absent).
 sysdeps:
@@ -46,6 +46,11 @@ wheel-check: $(STAMP)
 # subset against the installed package (about two minutes).
 lowest: $(STAMP)
 	PYTHON=$(BIN)/python bash .ci/install_checks lowest
+
+# The optional extras ([warc], [datasets], [datatrove]) at their lower bounds, in
+# a fresh venv: their tests against the installed package (about two minutes).
+extras: $(STAMP)
+	PYTHON=$(BIN)/python bash .ci/install_checks extras
 
 # The whole-pipeline property tests with 10,000 examples each (about an hour here).
 fuzz: $(STAMP)

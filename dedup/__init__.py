@@ -20,7 +20,7 @@ logging.getLogger("dedup").addHandler(logging.NullHandler())
 # Lazy: ``from dedup import Config`` should not import numba, numpy, pyarrow and
 # trafilatura (1.6 s here) just to read a config.
 if TYPE_CHECKING:
-    from dedup.api import clean, clean_records, strip
+    from dedup.api import clean, clean_dataset, clean_records, strip
     from dedup.config import Config, ConfigError
     from dedup.pipeline import CleanResult
 
@@ -29,6 +29,7 @@ __getattr__, __dir__ = lazy_exports(
     {
         "clean": ".api",
         "clean_records": ".api",
+        "clean_dataset": ".api",
         "strip": ".api",
         "Config": ".config",
         "ConfigError": ".config",
@@ -36,4 +37,13 @@ __getattr__, __dir__ = lazy_exports(
     },
 )
 
-__all__ = ["CleanResult", "Config", "ConfigError", "__version__", "clean", "clean_records", "strip"]
+__all__ = [
+    "CleanResult",
+    "Config",
+    "ConfigError",
+    "__version__",
+    "clean",
+    "clean_dataset",
+    "clean_records",
+    "strip",
+]

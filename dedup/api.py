@@ -1,4 +1,4 @@
-"""The Python API: clean(), clean_records(), strip().
+"""The Python API: clean(), clean_records(), clean_dataset(), strip().
 
 >>> from dedup import Config, clean_records
 >>> result = clean_records([{"id": "a", "text": "Read more: elsewhere\\nA real line."}])
@@ -20,7 +20,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from dedup.analysis import extract_chunk
 from dedup.boilerplate import classify_text, explain_lines, learn_templates
@@ -29,12 +29,16 @@ from dedup.documents import InputError
 from dedup.engines import Engine, make_engine
 from dedup.index import Index, IndexParams, open_index
 from dedup.io.outdir import REPORT, WORK_DIR, FileSink, StreamSink, run_marker
+from dedup.io.outfiles import input_arrow_types
 from dedup.io.readers import ErrorLog, iter_records, read_inputs
 from dedup.io.spool import Spool
 from dedup.io.writers import write_json
 from dedup.pipeline import CleanResult, run_pipeline
 from dedup.report import write_report_html
 from dedup.report_texts import SpoolPageTexts
+
+if TYPE_CHECKING:
+    from dedup.integrations.hf_datasets import CleanedDataset
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +110,42 @@ def clean_records(
         return run_pipeline(docs, config, engine, errors, index=index)
 
 
+def clean_dataset(
+    dataset: Any,
+    config: Config | None = None,
+    on_error: Callable[[InputError], None] | None = None,
+) -> CleanedDataset:
+    """Clean a Hugging Face ``datasets.Dataset`` (rows with ``text`` and ``id`` columns).
+
+    Returns ``.documents``, a ``datasets.Dataset`` of the kept documents (its
+    passed-through columns keep the input's Arrow types), ``.removed`` and
+    ``.clusters`` as datasets too, and ``.report``. Everything is in memory,
+    as for :func:`clean_records`; for a dataset saved with ``save_to_disk``,
+    ``clean(directory, outdir)`` (or ``dedup clean DIR``) streams it instead.
+    Needs the ``datasets`` extra.
+    """
+    from dedup.integrations.hf_datasets import CleanedDataset, require_datasets, to_dataset
+
+    datasets = require_datasets()
+    if isinstance(dataset, datasets.DatasetDict):
+        raise TypeError(
+            "clean_dataset takes one split (a datasets.Dataset), got a DatasetDict: "
+            "pass dataset['train'], or concatenate the splits first"
+        )
+    if not isinstance(dataset, datasets.Dataset):
+        raise TypeError(f"clean_dataset takes a datasets.Dataset, got {type(dataset).__name__}")
+    # Plain Python rows (no numpy/torch formatting): what the record reader expects.
+    rows = dataset.with_format(None)
+    result = clean_records(iter(rows), config, on_error=on_error)
+    types = rows.data.schema
+    return CleanedDataset(
+        documents=to_dataset(result.documents, types),
+        removed=to_dataset(result.removed),
+        clusters=to_dataset(result.clusters),
+        report=result.report,
+    )
+
+
 def clean(
     inputs: Inputs,
     outdir: str | Path | None,
@@ -143,7 +183,7 @@ def clean(
             with contextlib.ExitStack() as stack:
                 if target is not None:
                     stack.enter_context(run_marker(target))
-                with StreamSink(stream, target) as sink:
+                with StreamSink(stream, target, config.output.format) as sink:
                     result = run(sink=sink, work_dir=work_dir)
                 stream.flush()
                 if target is not None and work_dir is not None:
@@ -155,7 +195,8 @@ def clean(
         target = Path(outdir)
         work = target / WORK_DIR
         with run_marker(target):
-            with FileSink(target) as sink:
+            types = input_arrow_types(paths) if config.output.format == "parquet" else None
+            with FileSink(target, fmt=config.output.format, arrow_types=types) as sink:
                 result = run(sink=sink, work_dir=work, defer_index_update=True)
             write_json(target / REPORT, result.report)
             write_report_html(target, SpoolPageTexts(work))

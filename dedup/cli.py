@@ -42,8 +42,8 @@ def _input_options(p: argparse.ArgumentParser) -> None:
         "inputs",
         nargs="+",
         metavar="INPUT",
-        help="directories, .txt/.md/.html/.jsonl/.json/.parquet files (gzipped or not), "
-        "or - for JSONL on stdin",
+        help="directories, .txt/.md/.html/.jsonl/.json/.parquet/.warc/.wet/.arrow files "
+        "(gzipped or not), Hugging Face save_to_disk directories, or - for JSONL on stdin",
     )
     p.add_argument("--config", metavar="TOML", help="a dedup.toml file (see README)")
     inp = _DEFAULTS.input
@@ -106,6 +106,12 @@ def _run_options(p: argparse.ArgumentParser) -> None:
         metavar="FORMAT",
         help="how to read the date field: auto (default; ambiguous 03/12/2023 is unknown), "
         "dayfirst, monthfirst, or a strptime pattern such as '%%d/%%m/%%Y'",
+    )
+    p.add_argument(
+        "--output-format",
+        choices=["jsonl", "jsonl.gz", "parquet"],
+        help="how documents and removed records are written (default jsonl); "
+        "clusters.jsonl and report.json stay JSON",
     )
     p.add_argument(
         "--report-dir",
@@ -291,6 +297,7 @@ def config_from_args(args: argparse.Namespace) -> Config:
     put("input", "text_field", args.text_field)
     put("input", "id_field", args.id_field)
     put("input", "id_mode", getattr(args, "id_mode", None))
+    put("output", "format", getattr(args, "output_format", None))
     put("input", "date_format", getattr(args, "date_format", None))
     put("input", "url_field", args.url_field)
     put("input", "date_field", args.date_field)

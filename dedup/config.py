@@ -181,6 +181,13 @@ class IndexConfig:
 
 
 @dataclass
+class OutputConfig:
+    # How documents and removed records are written: "jsonl", "jsonl.gz" or
+    # "parquet" (dedup/io/outfiles.py); clusters and the report stay JSON.
+    format: str = "jsonl"
+
+
+@dataclass
 class RunConfig:
     workers: int = 0  # 0 = all cores
     engine: str = "local"
@@ -207,6 +214,7 @@ class Config:
     canonical: CanonicalConfig = field(default_factory=CanonicalConfig)
     index: IndexConfig = field(default_factory=IndexConfig)
     run: RunConfig = field(default_factory=RunConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)
 
     def __post_init__(self) -> None:
         self.validate()
@@ -358,6 +366,11 @@ class Config:
             "must be in [0, 1) (0 = the model file's own threshold)",
         )
         need(self.input.max_chars > 0, "input.max_chars", "must be positive")
+        need(
+            self.output.format in ("jsonl", "jsonl.gz", "parquet"),
+            "output.format",
+            "must be 'jsonl', 'jsonl.gz' or 'parquet'",
+        )
         from dedup.dates import check_date_format
         from dedup.io.ids import ID_MODES
 
@@ -385,6 +398,7 @@ _SECTIONS: dict[str, type] = {
     "canonical": CanonicalConfig,
     "index": IndexConfig,
     "run": RunConfig,
+    "output": OutputConfig,
 }
 
 

@@ -532,6 +532,14 @@ def _read_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
         raise EvalInputError(f"{path}: no such file")
     if path.is_dir():
         raise EvalInputError(f"{path}: is a directory; give a .jsonl file")
+    if path.name.endswith(".parquet"):  # a run's removed.parquet (--output-format)
+        from dedup.io.outfiles import iter_numbered
+
+        try:
+            yield from iter_numbered(path)
+        except (OSError, ValueError) as exc:
+            raise EvalInputError(f"{path}: cannot read as Parquet: {exc}") from None
+        return
     try:
         with _open_text(path) as fh:
             for number, line in enumerate(fh, 1):
@@ -633,7 +641,9 @@ def _load(path: Path) -> _Loaded:
 def _resolve_pred(pred: Path, level: str) -> Path:
     if pred.is_dir():
         name = "removed.jsonl" if level == "boilerplate" else "clusters.jsonl"
-        target = pred / name
+        from dedup.io.outfiles import find_output
+
+        target = find_output(pred, name)  # removed may be .jsonl.gz or .parquet
         if not target.exists():
             raise EvalInputError(
                 f"{pred}: directory has no {name}; give a `dedup clean` OUTDIR or a file"

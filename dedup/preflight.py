@@ -23,7 +23,7 @@ from dedup.terminal import join_names
 PEEK_RECORDS = 20
 # Record files of a directory looked at (see check_inputs).
 DIR_FILES_CHECKED = 8
-RECORD_KINDS = ("jsonl", "parquet")
+RECORD_KINDS = ("jsonl", "parquet", "arrow")
 # A longer first line is not parsed here (the reader reports whatever is wrong with it).
 _PEEK_LINE_BYTES = 1 << 20
 
@@ -84,6 +84,9 @@ def _missing_text_field(path: Path, config: InputConfig) -> str | None:
     if kind == "parquet":
         fields = _parquet_columns(path)
         what = "columns"
+    elif kind == "arrow":
+        fields = _arrow_columns(path)
+        what = "columns"
     elif kind == "jsonl":
         fields = _jsonl_fields(path, config.text_field)
         what = f"fields of its first {PEEK_RECORDS} records"
@@ -106,6 +109,19 @@ def _parquet_columns(path: Path) -> set[str] | None:
         return set(pq.read_schema(path).names)
     except (pa.ArrowException, OSError):
         return None  # not Parquet at all: the reader reports it, with what to do
+
+
+def _arrow_columns(path: Path) -> set[str] | None:
+    """The columns of an Arrow IPC file (stream or file format), or None."""
+    import pyarrow as pa
+
+    for opener in (pa.ipc.open_stream, pa.ipc.open_file):
+        try:
+            with pa.memory_map(str(path)) as source:
+                return set(opener(source).schema.names)
+        except (pa.ArrowException, OSError):
+            continue
+    return None  # the reader reports it, with what to do
 
 
 def _jsonl_fields(path: Path, text_field: str) -> set[str] | None:

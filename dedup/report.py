@@ -54,7 +54,8 @@ from pathlib import Path
 from typing import Any
 
 from dedup.io.outdir import CLUSTERS, DOCUMENTS, REMOVED, REPORT, is_complete
-from dedup.io.writers import atomic_writer
+from dedup.io.outfiles import find_output, iter_numbered, open_text
+from dedup.io.writers import atomic_writer, dumps
 from dedup.report_rebuild import rebuild_original
 from dedup.report_scores import score_meaning
 from dedup.report_texts import PageText, Spans, as_page_texts, read_page_texts, write_page_texts
@@ -202,9 +203,19 @@ def _sim_bin(s: float) -> int:
 
 
 def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    """(line number, line) for each non-blank line of a JSONL output file."""
+    """(line number, line) for each non-blank line of a JSONL output file.
+
+    documents and removed may be gzipped JSONL or Parquet (``output.format``):
+    a Parquet row comes as its JSON line, so every scan below reads all three.
+    """
+    if path.name.endswith(".parquet"):
+        try:
+            yield from ((n, dumps(rec)) for n, rec in iter_numbered(path))
+        except (OSError, ValueError) as exc:
+            raise ReportError(f"cannot read {path}: {exc}") from exc
+        return
     try:
-        fh = path.open(encoding="utf-8")
+        fh = open_text(path)
     except OSError as exc:
         raise ReportError(f"cannot read {path}: {exc}") from exc
     with fh:
@@ -1231,7 +1242,7 @@ def _build(
     clusters, cluster_docs, hist, skipped = _scan_clusters(
         outdir / CLUSTERS, max_clusters, max_documents // 2 if max_documents > 1 else max_documents
     )
-    docs = _scan_removed(outdir / REMOVED, cluster_docs, max_documents)
+    docs = _scan_removed(find_output(outdir, REMOVED), cluster_docs, max_documents)
     # The exact texts: given at clean time, else those the run stored for its page.
     given = as_page_texts(originals) if originals is not None else read_page_texts(outdir)
     for d in docs.order:
@@ -1249,7 +1260,7 @@ def _build(
         }
         wanted = {d for d in docs.order if d not in dropped and d not in docs.originals}
         outputs = _scan_outputs(
-            outdir / DOCUMENTS,
+            find_output(outdir, DOCUMENTS),
             _input_field(report, "id_field", "id"),
             _input_field(report, "text_field", "text"),
             wanted,

@@ -2,8 +2,9 @@
 
 A file's kind comes from its name (``.gz`` ignored): text (.txt, .md,
 .markdown), HTML (.html, .htm), JSON lines (.jsonl), JSON (.json: an array of
-records or one record), Parquet. Whether it is compressed comes from its
-first two bytes (the gzip magic ``1f 8b``), never from its name, so
+records or one record), Parquet, WARC/WET (.warc, .wet; also sniffed by their
+``WARC/1.`` magic), Arrow IPC (.arrow: Hugging Face datasets' files). Whether
+it is compressed comes from its first two bytes (the gzip magic ``1f 8b``), never from its name, so
 ``page.html.gz``, a gzipped ``corpus.jsonl`` and gzipped stdin all read, and
 a ``.jsonl.gz`` that is in fact plain text reads too.
 """
@@ -27,9 +28,15 @@ KINDS: dict[str, str] = {
     ".jsonl": "jsonl",
     ".json": "json",
     ".parquet": "parquet",
+    # Common Crawl names them .warc.gz and .warc.wet.gz (dedup.io.warc).
+    ".warc": "warc",
+    ".wet": "warc",
+    ".arrow": "arrow",
 }
 #: Names a directory walk picks up: every kind, plain or with ``.gz``.
-INPUT_SUFFIXES: tuple[str, ...] = tuple(KINDS) + tuple(f"{s}.gz" for s in KINDS if s != ".parquet")
+INPUT_SUFFIXES: tuple[str, ...] = tuple(KINDS) + tuple(
+    f"{s}.gz" for s in KINDS if s not in (".parquet", ".arrow")
+)
 
 
 class TooLarge(Exception):

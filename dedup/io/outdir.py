@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from dedup.io.outfiles import RecordWriter, output_name, variants
 from dedup.io.writers import atomic_writer, dumps
 
 INCOMPLETE_MARKER = ".dedup-incomplete"
@@ -26,8 +27,14 @@ REPORT = "report.json"
 REPORT_HTML = "report.html"
 # The exact texts report.html shows, so `dedup report` rebuilds the same page.
 REPORT_TEXTS = "report-texts.gz"
-# Every file a run writes; an earlier run's files of these names are replaced.
+# Every file a run writes (in the default output.format); an earlier run's
+# files of these names are replaced.
 RUN_FILES = (DOCUMENTS, REMOVED, CLUSTERS, REPORT, REPORT_HTML, REPORT_TEXTS)
+# The same with documents and removed in every output.format (dedup.io.outfiles).
+ALL_RUN_FILES = (
+    *(f"{stem}.{fmt}" for stem in ("documents", "removed") for fmt in ("jsonl.gz", "parquet")),
+    *RUN_FILES,
+)
 
 
 class OutdirError(ValueError):
@@ -41,8 +48,8 @@ def run_marker(outdir: Path) -> Iterator[None]:
     marker = outdir / INCOMPLETE_MARKER
     # A killed run leaves its half-written temporaries (atomic_writer removes
     # them on any exception it sees, not on SIGKILL); this run replaces them.
-    for name in RUN_FILES:
-        for tmp in outdir.glob(f".{name}.*.tmp"):
+    for name in ALL_RUN_FILES:
+        for tmp in [*outdir.glob(f".{name}.*.tmp"), *outdir.glob(f".{name}.*.spool")]:
             with contextlib.suppress(FileNotFoundError):
                 tmp.unlink()
     with atomic_writer(marker) as fh:
@@ -65,27 +72,44 @@ class FileSink:
     Use as a context manager: on success the three files are renamed into
     place; on an exception none of them replaces an earlier file.
     ``documents=False`` leaves documents.jsonl out (they went to stdout).
+    ``fmt`` is ``output.format`` for documents and removed records (clusters
+    stay JSONL); ``arrow_types`` the Parquet inputs' column types, kept in
+    Parquet output. A file an earlier run wrote in another format is removed,
+    so OUTDIR never holds two versions of one output.
     """
 
-    def __init__(self, outdir: Path, documents: bool = True) -> None:
+    def __init__(
+        self,
+        outdir: Path,
+        documents: bool = True,
+        fmt: str = "jsonl",
+        arrow_types: Any = None,
+    ) -> None:
         self.outdir = outdir
         self._want_documents = documents
+        self._fmt = fmt
+        self._arrow_types = arrow_types
         self._stack = contextlib.ExitStack()
-        self._files: dict[str, IO[str]] = {}
+        self._files: dict[str, RecordWriter] = {}
 
     def __enter__(self) -> FileSink:
         names = [DOCUMENTS] if self._want_documents else []
         for name in [*names, REMOVED, CLUSTERS]:
-            self._files[name] = self._stack.enter_context(atomic_writer(self.outdir / name))
+            fmt = "jsonl" if name == CLUSTERS else self._fmt
+            target = self.outdir / output_name(name, fmt)
+            for other in variants(name):
+                if other != target.name:
+                    with contextlib.suppress(FileNotFoundError):
+                        (self.outdir / other).unlink()
+            types = self._arrow_types if name == DOCUMENTS else None
+            self._files[name] = self._stack.enter_context(RecordWriter(target, fmt, types))
         return self
 
     def __exit__(self, *exc: object) -> None:
         self._stack.__exit__(*exc)  # type: ignore[arg-type]
 
     def _write(self, name: str, record: dict[str, Any]) -> None:
-        fh = self._files[name]
-        fh.write(dumps(record))
-        fh.write("\n")
+        self._files[name].write(record)
 
     def document(self, record: dict[str, Any]) -> None:
         if self._want_documents:
@@ -101,8 +125,8 @@ class FileSink:
 class StreamSink(FileSink):
     """Cleaned documents as JSONL on a text stream; the rest to OUTDIR if given."""
 
-    def __init__(self, stream: IO[str], report_dir: Path | None) -> None:
-        super().__init__(report_dir or Path("."), documents=False)
+    def __init__(self, stream: IO[str], report_dir: Path | None, fmt: str = "jsonl") -> None:
+        super().__init__(report_dir or Path("."), documents=False, fmt=fmt)
         self.stream = stream
         self._report_dir = report_dir
 
@@ -200,12 +224,13 @@ def _earlier_run_in(path: Path) -> Path | None:
     if path.is_file():
         # A run's removed.jsonl or clusters.jsonl named as an input file;
         # its documents.jsonl is a corpus, and reading it again is a real use.
-        if path.name in (REMOVED, CLUSTERS) and is_dedup_run(path.parent):
+        if path.name in (*variants(REMOVED), CLUSTERS) and is_dedup_run(path.parent):
             return path.parent
         return None
     for root, dirs, files in os.walk(path):
         here = Path(root)
-        looks_like_run = INCOMPLETE_MARKER in files or (REPORT in files and REMOVED in files)
+        has_removed = any(name in files for name in variants(REMOVED))
+        looks_like_run = INCOMPLETE_MARKER in files or (REPORT in files and has_removed)
         if looks_like_run and is_dedup_run(here):
             return here
         # A run's scratch holds no input files (only .pkl/.npy); no need to walk it.

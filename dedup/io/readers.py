@@ -17,7 +17,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
-from urllib.parse import urlsplit
 
 import regex
 
@@ -35,6 +34,7 @@ from dedup.io.formats import (
     read_bytes,
 )
 from dedup.io.ids import IdRegistry
+from dedup.io.urls import site_of_url
 from dedup.io.writers import json_safe
 
 log = logging.getLogger(__name__)
@@ -43,25 +43,6 @@ log = logging.getLogger(__name__)
 __all__ = ["DuplicateIdError", "ErrorLog", "InputFatalError", "iter_records", "read_inputs"]
 
 ALL_SUFFIXES = INPUT_SUFFIXES
-
-
-def site_of_url(url: Any) -> str | None:
-    """The host of a URL without ``www.``, or None.
-
-    >>> site_of_url("https://www.apnews.com/article/x")
-    'apnews.com'
-    >>> site_of_url("not a url") is None
-    True
-    """
-    if not isinstance(url, str) or "//" not in url:
-        return None
-    try:
-        host = urlsplit(url.strip()).hostname
-    except ValueError:
-        return None
-    if not host:
-        return None
-    return host[4:] if host.startswith("www.") else host
 
 
 @dataclass
@@ -119,8 +100,15 @@ def _read_one(
         return
     path = Path(item)
     if path.is_dir():
+        from dedup.io.hf import dataset_files
+
+        saved = dataset_files(path)  # a Hugging Face save_to_disk directory
+        if saved is not None:
+            for f in saved:
+                yield from _read_file(f, f.as_posix(), None, config, errors, counter)
+            return
         files = sorted(
-            (p for p in path.rglob("*") if p.is_file() and kind_of(p) is not None),
+            (p for p in path.rglob("*") if p.is_file() and _is_input(p)),
             key=lambda p: p.relative_to(path).as_posix(),
         )
         if not files:
@@ -137,6 +125,16 @@ def _read_one(
     yield from _read_file(path, path.as_posix(), path.parent.name or None, config, errors, counter)
 
 
+def _is_input(path: Path) -> bool:
+    """Whether a directory walk reads ``path``: a known kind, and not the metadata of
+    a Hugging Face dataset saved beside its Arrow shards."""
+    if kind_of(path) is None:
+        return False
+    from dedup.io.hf import METADATA
+
+    return not (path.name in METADATA and any(path.parent.glob("*.arrow")))
+
+
 def _read_file(
     path: Path,
     doc_id: str,
@@ -147,6 +145,17 @@ def _read_file(
 ) -> Iterator[Document]:
     kind = kind_of(path)
     source = path.as_posix()
+    if kind is None or kind == "warc":
+        from dedup.io.warc import sniff_warc
+
+        # A WARC file by its bytes whatever its name (Common Crawl segments are
+        # also fetched as bare "*.gz" or renamed): sniffed only for a file named
+        # as an INPUT or with a WARC suffix, so a directory walk stays a listing.
+        if kind == "warc" or sniff_warc(path):
+            from dedup.io.warc import read_warc
+
+            yield from read_warc(path, config, errors, counter)
+            return
     if kind in ("text", "html"):
         doc_id = counter.ids.file_id(doc_id, source)
         doc = _read_whole(path, doc_id, site, kind == "html", config, errors, counter)
@@ -165,6 +174,12 @@ def _read_file(
         yield from _read_json(path, config, errors, counter)
     elif kind == "parquet":
         yield from _read_parquet(path, config, errors, counter)
+    elif kind == "arrow":
+        from dedup.io.hf import arrow_batches
+
+        batches = arrow_batches(path, errors)
+        if batches is not None:
+            yield from read_batches(batches, source, "Arrow", config, errors, counter)
     else:
         errors.add(source, None, f"unsupported file type; use one of {', '.join(ALL_SUFFIXES)}")
 
@@ -539,9 +554,25 @@ def _read_parquet(
     except (pa.ArrowException, OSError) as exc:
         errors.add(source, None, f"not a readable Parquet file ({exc}): skipped")
         return
+    yield from read_batches(
+        pf.iter_batches(batch_size=1024), source, "Parquet", config, errors, counter
+    )
+
+
+def read_batches(
+    batches: Iterable[Any],
+    source: str,
+    what: str,
+    config: InputConfig,
+    errors: ErrorLog,
+    counter: _Counter,
+) -> Iterator[Document]:
+    """Documents from Arrow record batches (Parquet, Arrow IPC); row N is 'line' N."""
+    import pyarrow as pa
+
     row = 0
     try:
-        for batch in pf.iter_batches(batch_size=1024):
+        for batch in batches:
             for record in batch.to_pylist():
                 row += 1
                 # Arrow timestamps, decimals, binary...: JSON values from here on.
@@ -553,7 +584,7 @@ def _read_parquet(
         errors.add(
             source,
             row + 1,
-            f"Parquet file is damaged from row {row + 1} ({exc}); earlier rows were read",
+            f"{what} file is damaged from row {row + 1} ({exc}); earlier rows were read",
         )
         return
     if row == 0:

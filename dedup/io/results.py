@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from dedup.io.outdir import CLUSTERS, DOCUMENTS, REMOVED
+from dedup.io.outfiles import find_output, iter_output
 
 
 def iter_jsonl(path: Path) -> Iterator[dict[str, Any]]:
@@ -79,4 +80,5 @@ class CleanResult:
             if self.documents_streamed:
                 raise ValueError(f"{name} was not written (-o - without a report directory)")
             return iter(held)
-        return iter_jsonl(self.outdir / name)
+        # documents and removed in whichever output.format the run wrote.
+        return iter_output(find_output(self.outdir, name))
