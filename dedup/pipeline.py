@@ -41,6 +41,7 @@ from dedup.analysis import (
 )
 from dedup.boilerplate import SiteTemplates, learn_templates
 from dedup.canonical import Member
+from dedup.cluster import verify_pairs_tiled
 from dedup.config import Config, ConfigError
 from dedup.containment import KeeperRank
 from dedup.corpus_table import CorpusBuilder, CorpusTable
@@ -756,24 +757,42 @@ def _passage_pairs(
 _NEIGHBOURS = 2
 
 
-def _with_neighbours(corpus: CorpusTable, pairs: np.ndarray, eligible: np.ndarray) -> np.ndarray:
-    """``pairs`` plus each passage with the next ``_NEIGHBOURS`` of its document.
+def _with_neighbours(
+    spool: Spool, corpus: CorpusTable, config: Config, pairs: np.ndarray, eligible: np.ndarray
+) -> np.ndarray:
+    """``pairs`` plus each passage with the next ``_NEIGHBOURS`` of its document
+    when one holds every shingle of the other.
 
     A headline followed by the lead sentence that starts with it is a copy by
     containment, but their Jaccard (the headline's share of the lead) is often
     too low for the LSH bands to propose them; a passage next to its own copy
     is the common shape of that, and checking neighbours costs O(passages).
+    Only full containment is added: which passages are neighbours changes when
+    others are cut, and a looser test would let cleaning the output again find
+    copies the first run did not (full containment survives such cuts far more
+    rarely than a Jaccard match LSH happened to miss).
     """
     m = corpus.n_passages
-    codes = [pairs[:, 0] * m + pairs[:, 1]] if pairs.size else []
     doc = corpus.passage_doc
+    found = []
     for d in range(1, _NEIGHBOURS + 1):
         i = np.arange(max(0, m - d), dtype=np.int64)
         ok = (doc[i] == doc[i + d]) & eligible[i] & eligible[i + d]
-        codes.append(i[ok] * m + i[ok] + d)
-    if not codes:
+        found.append(np.stack([i[ok], i[ok] + d], axis=1))
+    near = np.concatenate(found) if found else np.empty((0, 2), dtype=np.int64)
+    if not near.size:
         return pairs
-    merged = np.unique(np.concatenate(codes))
+    sets = _shingle_view(spool, "passage", corpus.passage_counts)
+    full = verify_pairs_tiled(
+        near, sets, corpus.passage_shingles, _shingle_budget(config), 1.0, 1.0
+    )
+    near = near[full]
+    if not near.size:
+        return pairs
+    codes = near[:, 0] * m + near[:, 1]
+    if pairs.size:
+        codes = np.concatenate([pairs[:, 0] * m + pairs[:, 1], codes])
+    merged = np.unique(codes)
     return np.stack([merged // m, merged % m], axis=1)
 
 
@@ -802,7 +821,7 @@ def passage_stage(
     large: list[np.ndarray] = []
     with stages.bar(shape.bands, "passage bands", unit="band") as bar:
         candidates = _passage_pairs(spool, corpus, shape.bands, bar.update, eligible, salt, large)
-    candidates = _with_neighbours(corpus, candidates, eligible)
+    candidates = _with_neighbours(spool, corpus, config, candidates, eligible)
     pairs = _restrict_pairs(
         candidates,
         corpus.passage_doc,
