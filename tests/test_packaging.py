@@ -103,7 +103,9 @@ def test_what_the_code_imports_is_declared_and_datasketch_is_not_at_run_time() -
 
     runtime = {dist(r) for r in PYPROJECT["project"]["dependencies"]}
     extras = PYPROJECT["project"]["optional-dependencies"]
-    optional = {dist(r) for r in extras["ray"] + extras["redis"]}
+    optional = {
+        dist(r) for name in ("ray", "redis", "warc", "datasets", "datatrove") for r in extras[name]
+    }
     imported = _third_party_imports()
     assert {"numpy", "numba", "trafilatura"} <= imported  # the walk sees imports
     assert imported <= runtime | optional, imported - runtime - optional
