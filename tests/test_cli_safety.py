@@ -83,7 +83,7 @@ def _analysing(out: Path) -> bool:
 
 def _run_part_way(tmp_path: Path) -> tuple[subprocess.Popen[bytes], list[str], Path]:
     """A two-worker run into OUTDIR, still running, once it has analysed a chunk."""
-    corpus, conf = _corpus(tmp_path, n=1200)
+    corpus, conf = _corpus(tmp_path, n=3000)
     out = tmp_path / "out"
     args = ["clean", str(corpus), "-o", str(out), "--workers", "2", "--config", str(conf)]
     proc = _start(args)
@@ -113,7 +113,7 @@ def test_item06_ctrl_c_then_resume(tmp_path: Path):
     assert done.returncode == 0, done.stderr.decode()
     report = json.loads((out / "report.json").read_text())
     assert report["runtime"]["resumed_chunks"] > 0
-    assert report["documents"]["out"] == 1200
+    assert report["documents"]["out"] == 3000
     assert sorted(p.name for p in out.iterdir()) == sorted(RUN_FILES)
 
 
