@@ -4,9 +4,9 @@ Both page sets of benchmarks/html_peers.py (AEB with its metric,
 trafilatura-dev with its snippet metric), each page flattened to plain text
 with the navigation, footers and comments kept, the way a scraped text corpus
 looks; then :func:`dedup.boilerplate.classify_text` without HTML roles (hand
-rules and, by default, the learned line model: benchmarks/train_line_model.py
-reports the model out of sample, which this script cannot, since the shipped
-weights were trained on both sets). Rows:
+rules at their defaults; the learned line model is off by default, and
+benchmarks/train_line_model.py reports it out of sample, which this script
+cannot, since the shipped weights were trained on both sets). Rows:
 doing nothing, and dedup's rules; then, per reason code, the F1 change when
 that reason's cuts are put back (a negative change: the rule helps). The rules
 were written from AEB and the seeds: trafilatura-dev is out of sample for

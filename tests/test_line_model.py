@@ -13,7 +13,7 @@ import pytest
 
 from dedup.api import explain, strip
 from dedup.boilerplate import classify_text, explain_lines, split_lines
-from dedup.boilerplate.classify import line_features
+from dedup.boilerplate.classify import line_features, model_protected, model_removals
 from dedup.boilerplate.line_model import FEATURES, MODEL_FILE, LineModel, load_model
 from dedup.config import BoilerplateConfig, Config
 from tests.conftest import REPO
@@ -156,7 +156,7 @@ GERMAN = (
 )
 
 
-def test_non_english_chrome_goes_and_its_prose_stays_by_default() -> None:
+def test_non_english_chrome_goes_and_its_prose_stays_with_the_model_on() -> None:
     text = "\n".join(
         [
             "Brücke wieder offen",
@@ -170,9 +170,18 @@ def test_non_english_chrome_goes_and_its_prose_stays_by_default() -> None:
             "جميع الحقوق محفوظة © 2024",
         ]
     )
-    ds = classify_text(text, BoilerplateConfig())
+    # At the shipped threshold (chosen for <= 1 % content lost) the sure chrome
+    # goes; at a looser one, as F1 alone would choose, the login links too.
+    ds = classify_text(text, ON)
+    assert [d.label for d in ds[:4]] == ["content"] * 4
+    assert all(d.label == "boilerplate" for d in ds[6:]), explain_lines(ds)
+    ds = classify_text(text, BoilerplateConfig(line_model=True, line_model_threshold=0.6))
     assert [d.label for d in ds[:4]] == ["content"] * 4
     assert all(d.label == "boilerplate" for d in ds[4:]), explain_lines(ds)
+    # Off by default (it costs content out of sample, README): the rules alone.
+    assert not BoilerplateConfig().line_model
+    default = classify_text(text, BoilerplateConfig())
+    assert "line_model" not in {d.reason for d in default}
 
 
 def test_training_on_own_labels_writes_a_model_dedup_reads(tmp_path: Path) -> None:
@@ -207,3 +216,47 @@ def test_training_on_own_labels_writes_a_model_dedup_reads(tmp_path: Path) -> No
     bad.write_text(json.dumps({"text": "a\nb", "labels": [0]}) + "\n")
     with pytest.raises(SystemExit, match=r"bad\.jsonl:1: 1 labels for 2 lines"):
         train.train_own(bad, out, 1.0)
+
+
+MEAL_LINE = "Portion Fix Containers: 1 Green, 1 Purple, 1 Red, 1 Yellow, 1 tsp."
+QUESTION = "What did you learn from the season that you will take into the next one?"
+
+
+def meal_plan() -> str:
+    lines: list[str] = []
+    for day in ("Monday", "Tuesday", "Wednesday"):
+        lines += [f"{day} breakfast", MEAL_LINE, f"- {day}: oats with two spoons of honey"]
+    lines += [QUESTION, "I learned patience.", QUESTION, "I learned to rest more often."]
+    lines += [
+        "The coach said the team had trained hard through the winter and was ready for spring.",
+        "Fans packed the stadium on Saturday to watch the first match of the new season.",
+    ]
+    return "\n".join(lines)
+
+
+def test_a_meal_plan_and_interview_lose_nothing_with_the_model_on() -> None:
+    # Its day headings and bulleted items score as chrome on their own; they sit
+    # between lines the model keeps, so the model alone may not remove them.
+    text = meal_plan()
+    for config in (
+        BoilerplateConfig(),
+        ON,
+        BoilerplateConfig(line_model=True, line_model_threshold=0.5),
+    ):
+        decisions = classify_text(text, config)
+        assert [d.text for d in decisions if d.label != "content"] == [], explain_lines(decisions)
+    # Without the guard (gap 0) the same scores would cut the list lines.
+    decisions = classify_text(text, BoilerplateConfig(line_model=True, line_model_threshold=0.5))
+    probs = [d.score for d in decisions]
+    assert all(p is not None for p in probs)
+    ruled = [False] * len(decisions)
+    heads = model_protected([d.text for d in decisions], ruled)
+    unguarded = model_removals(probs, ruled, 0.5, heads, gap=0)  # type: ignore[arg-type]
+    assert {decisions[k].text for k in unguarded} >= {"Tuesday breakfast"}
+    assert model_removals(probs, ruled, 0.5, heads) == []  # type: ignore[arg-type]
+
+
+def test_the_model_still_removes_a_block_of_chrome_at_the_edge() -> None:
+    text = meal_plan() + "\n" + "\n".join(CHROME)
+    cut = [d.text for d in classify_text(text, ON) if d.label != "content"]
+    assert set(cut) >= {"Log in", "Register", "Newsletter"}

@@ -59,11 +59,13 @@ example line:
   caption/credit, related, share/social, date or advert boxes give the
   matching reason above instead (``subscribe``, ``caption``, ...).
 
-- ``line_model`` (plain text only): a line the learned line model scores as
+- ``line_model`` (plain text only, off by default: ``[boilerplate] line_model =
+  true``): a line the learned line model scores as
   boilerplate ("Log in", "Imprint | Privacy | Terms of use", a comment header),
   with its score in ``--explain`` ("line_model 0.91"); see ``line_model.py``.
   The hand rules above decide first; the model never removes the text's first
-  line they leave (its title).
+  line they leave (its title), nor a run of one or two lines between lines it
+  keeps (a list's items and subheads).
 
 A line is never dropped merely for lacking terminal punctuation or for ending
 with a closing quotation mark.

@@ -57,6 +57,11 @@ _NUMBERED = regex.compile(r"[0-9]{1,3}[.)]\s")  # "1. Define early retirement": 
 _TITLE_CASE_SHARE = 0.75
 _PARAGRAPH_WORDS = 15  # the line under a headline the model keeps: a story's prose
 _LIST_LINES = 8  # a block this short between two paragraphs is part of the article
+# Chrome comes in blocks (menus, footers, share rows) or next to what the rules
+# cut; a run of at most this many model-only removals with lines kept on both
+# sides is a subhead or list item inside the text (a meal plan's "Tuesday
+# breakfast", "- Monday: oats"), so the model alone may not remove it.
+_GAP_LINES = 2
 
 
 @dataclass(frozen=True)
@@ -164,25 +169,48 @@ def classify_text(
 
 
 def model_removals(
-    probs: Sequence[float], ruled: Sequence[bool], threshold: float, heads: Sequence[bool]
+    probs: Sequence[float],
+    ruled: Sequence[bool],
+    threshold: float,
+    heads: Sequence[bool],
+    gap: int = _GAP_LINES,
 ) -> list[int]:
     """Positions (among the non-blank lines) the line model removes.
 
     Lines the hand rules already decided are theirs. Plain text keeps its
     titles, as without the model: the first line the rules leave, and the
     lines :func:`model_protected` names (``heads``). Article-body gold (AEB)
-    leaves titles out, so the model learned to cut them.
+    leaves titles out, so the model learned to cut them. Nor does it remove a
+    run of at most ``gap`` lines with kept lines on both sides (see
+    :data:`_GAP_LINES`).
 
     >>> model_removals([0.9, 0.9, 0.2, 0.8, 0.7], [True, False, False, False, False], 0.5,
     ...                [False, False, False, True, False])
     [4]
+    >>> model_removals([0.1, 0.2, 0.9, 0.1, 0.9, 0.9, 0.9], [False] * 7, 0.5, [False] * 7)
+    [4, 5, 6]
     """
     first = next((k for k, r in enumerate(ruled) if not r), None)
-    return [
-        k
+    cand = [
+        not r and not h and k != first and p >= threshold
         for k, (p, r, h) in enumerate(zip(probs, ruled, heads, strict=True))
-        if not r and not h and k != first and p >= threshold
     ]
+    n = len(cand)
+    out: list[int] = []
+    k = 0
+    while k < n:
+        if not cand[k]:
+            k += 1
+            continue
+        e = k
+        while e < n and cand[e]:
+            e += 1
+        # Kept on both sides: a line neither the rules nor the model remove.
+        inside = k > 0 and e < n and not ruled[k - 1] and not ruled[e]
+        if not (inside and e - k <= gap):
+            out.extend(range(k, e))
+        k = e
+    return out
 
 
 def model_protected(lines: Sequence[str], ruled: Sequence[bool]) -> list[bool]:
