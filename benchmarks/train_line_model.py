@@ -50,6 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _aeb import evaluate, load_pages, score_document, tokens
 from _flatten import flatten_cached, flatteners
 from _trafdev import _norm, evaluate_snippets, load_dev_pages, score_page, site_of
+from aeb_boilerplate import strip_text
 
 from dedup.boilerplate import LineDecision, classify_text, split_lines
 from dedup.boilerplate.classify import line_features, model_protected, model_removals
@@ -188,16 +189,6 @@ def stripped(
     return "".join(out)
 
 
-def strip_text(text: str, decisions: Sequence[LineDecision]) -> str:
-    out, pos = [], 0
-    for d in decisions:
-        if d.label == "boilerplate" and d.cut_end > d.cut_start:
-            out.append(text[pos : d.cut_start])
-            pos = d.cut_end
-    out.append(text[pos:])
-    return "".join(out)
-
-
 def set_f1(samples: Sequence[Sample], texts: Sequence[str]) -> float:
     return metric(samples, texts).f1
 
@@ -216,16 +207,7 @@ class _DevKey:
 
 
 def fit(samples: Sequence[Sample], c: float = 1.0) -> LineModel:
-    from sklearn.linear_model import LogisticRegression
-
-    x = np.concatenate([s.features[s.labels >= 0] for s in samples])
-    y = np.concatenate([s.labels[s.labels >= 0] for s in samples])
-    w = np.concatenate([s.weights[s.labels >= 0] for s in samples])
-    mean, scale = x.mean(axis=0), x.std(axis=0)
-    scale = np.where(scale > 0, scale, 1.0)
-    lr = LogisticRegression(C=c, max_iter=2000, solver="lbfgs")
-    lr.fit((x - mean) / scale, y, sample_weight=w)
-    model = LineModel(mean, scale, lr.coef_[0], float(lr.intercept_[0]), 0.5)
+    model = fit_weights(samples, c)
     # The threshold, on the training pages only: the best mean F1 over their sets
     # among thresholds losing <= MAX_LOSS of each set's content chars, else the
     # threshold losing least.
