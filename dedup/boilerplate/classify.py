@@ -277,7 +277,13 @@ def _rule_pass(
     stripped: list[str] = []
     hits: list[RuleHit | None] = [None] * n
     max_words = config.template_max_words
-    use_templates = templates is not None and site is not None and config.templates
+    # A site with no learned template line needs no line normalised for it.
+    use_templates = (
+        templates is not None
+        and site is not None
+        and config.templates
+        and bool(templates.lines.get(site))
+    )
     position = 0
     for i, (s, e) in enumerate(spans):
         st = text[s:e].strip()
