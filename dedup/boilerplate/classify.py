@@ -39,9 +39,9 @@ from .lines import (
     ends_sentence,
     is_headline_like,
     is_truncated,
-    line_rule,
     word_count,
 )
+from .rule_cache import LineRuleCache
 from .templates import SiteTemplates, normalise_line
 
 CONTENT = "content"
@@ -116,6 +116,7 @@ def classify_text(
     *,
     line_roles: Sequence[str] | None = None,
     keep_title: bool | None = None,
+    rule_cache: LineRuleCache | None = None,
 ) -> list[LineDecision]:
     """One decision per line of ``text`` (split on ``\\n``), in order.
 
@@ -124,7 +125,9 @@ def classify_text(
     need the page structure: ``title`` and ``headline_list``. ``keep_title``
     keeps the page title as content; ``None`` reads ``config.keep_title``
     (``[boilerplate] keep_title``, default false). Plain text never loses its
-    title: without roles there is no title rule.
+    title: without roles there is no title rule. ``rule_cache`` (one per
+    chunk of documents) saves judging a line the site repeats again; the
+    decisions are the same with or without it.
 
     >>> from dedup.config import BoilerplateConfig
     >>> text = "Real news here.\\nRead more: Other story\\n2 years ago"
@@ -137,7 +140,7 @@ def classify_text(
     if not config.enabled:
         return [LineDecision(s, e, text[s:e], CONTENT, None, "", s, s) for s, e in spans]
     stripped, hits, nonblank = _rule_pass(
-        text, spans, config, templates, site, line_roles, keep_title
+        text, spans, config, templates, site, line_roles, keep_title, rule_cache
     )
     scores: list[float | None] = [None] * n
     if line_roles is None and config.line_model:
@@ -266,6 +269,7 @@ def _rule_pass(
     site: str | None,
     line_roles: Sequence[str] | None,
     keep_title: bool | None,
+    rule_cache: LineRuleCache | None = None,
 ) -> tuple[list[str], list[RuleHit | None], list[int]]:
     """The hand rules: (stripped lines, each line's hit or None, non-blank indices)."""
     n = len(spans)
@@ -285,6 +289,7 @@ def _rule_pass(
         and bool(templates.lines.get(site))
     )
     position = 0
+    rule = (rule_cache if rule_cache is not None else LineRuleCache()).rule
     for i, (s, e) in enumerate(spans):
         st = text[s:e].strip()
         stripped.append(st)
@@ -293,7 +298,7 @@ def _rule_pass(
         # An 800-character line cannot be a <= 40-word rule line unless its words
         # average 20 characters; skip the split, which is the loop's main cost.
         nw = _LONG if len(st) > 800 else word_count(st)
-        hit = line_rule(st, nw, timeout, position)
+        hit = rule(st, nw, timeout, position)
         position += 1
         if (
             hit is None
