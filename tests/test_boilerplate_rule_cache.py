@@ -52,3 +52,25 @@ def test_full_cache_starts_afresh_with_the_same_answers() -> None:
     for s in lines * 2:
         assert cache.rule(s, len(s.split()), 1.0, 10) == line_rule(s, len(s.split()), 1.0, 10)
         assert len(cache) <= 2
+
+
+def test_split_lines_fast_path_matches_the_break_regex() -> None:
+    import random
+
+    import regex
+
+    from dedup.boilerplate.classify import split_lines
+
+    brk = regex.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+    def reference(text: str) -> list[tuple[int, int]]:
+        spans, start = [], 0
+        for m in brk.finditer(text):
+            spans.append((start, m.start()))
+            start = m.end()
+        return [*spans, (start, len(text))]
+
+    rng = random.Random(7)
+    for _ in range(2000):
+        text = "".join(rng.choice("ab \n\n\r\u2028é") for _ in range(rng.randrange(12)))
+        assert split_lines(text) == reference(text), repr(text)

@@ -89,6 +89,7 @@ class LineDecision:
 # Every line break str.splitlines (and so text.py) knows, \r\n as one break:
 # a "Read more:" line after a CR or U+2028 is a line of its own to a reader.
 _LINE_BREAK = regex.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_OTHER_BREAK = regex.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def split_lines(text: str) -> list[tuple[int, int]]:
@@ -101,6 +102,13 @@ def split_lines(text: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     start = 0
+    if _OTHER_BREAK.search(text) is None:
+        # Only \n breaks (almost every text): str.split, no match objects.
+        for line in text.split("\n"):
+            end = start + len(line)
+            spans.append((start, end))
+            start = end + 1
+        return spans
     for m in _LINE_BREAK.finditer(text):
         spans.append((start, m.start()))
         start = m.end()
