@@ -20,6 +20,7 @@ from dedup.boilerplate import (
     classify_text,
 )
 from dedup.boilerplate.html import extract_page
+from dedup.boilerplate.rule_cache import LineRuleCache
 from dedup.config import BoilerplateConfig, Config
 from dedup.documents import Document
 from dedup.lsh import band_keys
@@ -166,6 +167,7 @@ def classify_doc(
     config: BoilerplateConfig,
     templates: SiteTemplates | None,
     line_roles: list[str] | None = None,
+    rule_cache: LineRuleCache | None = None,
 ) -> tuple[list[Cut], list[tuple[int, int]]]:
     """Boilerplate cuts of one text, and the spans of its content lines."""
     if not config.enabled:
@@ -173,7 +175,13 @@ def classify_doc(
     cuts: list[Cut] = []
     content: list[tuple[int, int]] = []
     decisions = classify_text(
-        text, config, templates, site, line_roles=line_roles, keep_title=config.keep_title
+        text,
+        config,
+        templates,
+        site,
+        line_roles=line_roles,
+        keep_title=config.keep_title,
+        rule_cache=rule_cache,
     )
     for d in decisions:
         if d.label == "boilerplate" and d.cut_end > d.cut_start:
@@ -231,8 +239,10 @@ def analyse_chunk(
     p_doc: list[int] = []
     p_span: list[tuple[int, int]] = []
     p_texts: list[str] = []
+    # One per chunk: a site's repeated chrome lines are judged once (same cuts).
+    rule_cache = LineRuleCache()
     for pos, doc in enumerate(docs):
-        cuts, content = classify_doc(doc.text, doc.site, bp, templates, doc.line_roles)
+        cuts, content = classify_doc(doc.text, doc.site, bp, templates, doc.line_roles, rule_cache)
         all_cuts.append(cuts)
         spans = merge_spans((s, e) for s, e, _ in cuts)
         bp_chars[pos] = sum(e - s for s, e in spans)

@@ -302,17 +302,17 @@ def test_50_mb_document_just_under_the_limit_is_cleaned(tmp_path: Path):
 
 @pytest.mark.slow
 def test_one_million_short_lines_cost_one_rule_check_each(monkeypatch: pytest.MonkeyPatch):
-    import dedup.boilerplate.classify as classify
+    import dedup.boilerplate.rule_cache as rule_cache
 
     calls = 0
-    real_rule = classify.line_rule
+    real_rule = rule_cache.line_rule
 
     def counting_rule(*args, **kwargs):  # type: ignore[no-untyped-def]
         nonlocal calls
         calls += 1
         return real_rule(*args, **kwargs)
 
-    monkeypatch.setattr(classify, "line_rule", counting_rule)
+    monkeypatch.setattr(rule_cache, "line_rule", counting_rule)
     n = 1_000_000
     text = "\n".join(["Short line."] * n)
     result = clean_records(
@@ -321,8 +321,10 @@ def test_one_million_short_lines_cost_one_rule_check_each(monkeypatch: pytest.Mo
     )
     assert [d["id"] for d in result.documents] == ["lines", "good1"]
     assert result.documents[0]["text"] == text
-    # Linear work in the line rules: no line is checked twice (+1 for good1).
-    assert n <= calls <= n + 1
+    # Linear work in the line rules: no line is checked twice, and the chunk's
+    # rule cache judges a repeated line once (near the top, then below it),
+    # plus good1's own lines.
+    assert 2 <= calls <= 2 + len(GOOD[0]["text"].splitlines())
 
 
 def test_utf16_text_file_with_bom_is_text_not_binary(tmp_path: Path):

@@ -40,10 +40,11 @@ def nav_like(s: str) -> bool:
     if len(words) > 4:
         return False
     # Menus are Title Case words without figures; lists of products, prices or
-    # steps carry digits or lower-case words and are content.
+    # steps carry digits or lower-case words and are content. One C-level scan
+    # for figures (str.isdigit, as before) instead of a generator per word.
+    if any(map(str.isdigit, s)):
+        return False
     for w in words:
-        if any(ch.isdigit() for ch in w):
-            return False
         if len(w) > 3 and not w[0].isupper():
             return False
     return s[0].isupper()
@@ -59,6 +60,9 @@ def mark_navigation(nonblank: list[int], stripped: list[str], hits: list[RuleHit
     run: list[int] = []
 
     def flush() -> None:
+        if len(run) < 3:  # most lines end no run at all: nothing to count
+            run.clear()
+            return
         menu = sum(stripped[j].lower() in _MENU_WORDS for j in run)
         if len(run) >= 4 or (len(run) == 3 and menu >= 2):
             for j in run:

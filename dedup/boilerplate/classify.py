@@ -39,9 +39,9 @@ from .lines import (
     ends_sentence,
     is_headline_like,
     is_truncated,
-    line_rule,
     word_count,
 )
+from .rule_cache import LineRuleCache
 from .templates import SiteTemplates, normalise_line
 
 CONTENT = "content"
@@ -89,6 +89,7 @@ class LineDecision:
 # Every line break str.splitlines (and so text.py) knows, \r\n as one break:
 # a "Read more:" line after a CR or U+2028 is a line of its own to a reader.
 _LINE_BREAK = regex.compile("\r\n|[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_OTHER_BREAK = regex.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 
 
 def split_lines(text: str) -> list[tuple[int, int]]:
@@ -101,6 +102,13 @@ def split_lines(text: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     start = 0
+    if _OTHER_BREAK.search(text) is None:
+        # Only \n breaks (almost every text): str.split, no match objects.
+        for line in text.split("\n"):
+            end = start + len(line)
+            spans.append((start, end))
+            start = end + 1
+        return spans
     for m in _LINE_BREAK.finditer(text):
         spans.append((start, m.start()))
         start = m.end()
@@ -116,6 +124,7 @@ def classify_text(
     *,
     line_roles: Sequence[str] | None = None,
     keep_title: bool | None = None,
+    rule_cache: LineRuleCache | None = None,
 ) -> list[LineDecision]:
     """One decision per line of ``text`` (split on ``\\n``), in order.
 
@@ -124,7 +133,9 @@ def classify_text(
     need the page structure: ``title`` and ``headline_list``. ``keep_title``
     keeps the page title as content; ``None`` reads ``config.keep_title``
     (``[boilerplate] keep_title``, default false). Plain text never loses its
-    title: without roles there is no title rule.
+    title: without roles there is no title rule. ``rule_cache`` (one per
+    chunk of documents) saves judging a line the site repeats again; the
+    decisions are the same with or without it.
 
     >>> from dedup.config import BoilerplateConfig
     >>> text = "Real news here.\\nRead more: Other story\\n2 years ago"
@@ -137,7 +148,7 @@ def classify_text(
     if not config.enabled:
         return [LineDecision(s, e, text[s:e], CONTENT, None, "", s, s) for s, e in spans]
     stripped, hits, nonblank = _rule_pass(
-        text, spans, config, templates, site, line_roles, keep_title
+        text, spans, config, templates, site, line_roles, keep_title, rule_cache
     )
     scores: list[float | None] = [None] * n
     if line_roles is None and config.line_model:
@@ -266,6 +277,7 @@ def _rule_pass(
     site: str | None,
     line_roles: Sequence[str] | None,
     keep_title: bool | None,
+    rule_cache: LineRuleCache | None = None,
 ) -> tuple[list[str], list[RuleHit | None], list[int]]:
     """The hand rules: (stripped lines, each line's hit or None, non-blank indices)."""
     n = len(spans)
@@ -277,8 +289,15 @@ def _rule_pass(
     stripped: list[str] = []
     hits: list[RuleHit | None] = [None] * n
     max_words = config.template_max_words
-    use_templates = templates is not None and site is not None and config.templates
+    # A site with no learned template line needs no line normalised for it.
+    use_templates = (
+        templates is not None
+        and site is not None
+        and config.templates
+        and bool(templates.lines.get(site))
+    )
     position = 0
+    rule = (rule_cache if rule_cache is not None else LineRuleCache()).rule
     for i, (s, e) in enumerate(spans):
         st = text[s:e].strip()
         stripped.append(st)
@@ -287,7 +306,7 @@ def _rule_pass(
         # An 800-character line cannot be a <= 40-word rule line unless its words
         # average 20 characters; skip the split, which is the loop's main cost.
         nw = _LONG if len(st) > 800 else word_count(st)
-        hit = line_rule(st, nw, timeout, position)
+        hit = rule(st, nw, timeout, position)
         position += 1
         if (
             hit is None
