@@ -79,7 +79,10 @@ def survivor_stage(
     left = np.maximum(content - cut, 0)
     alive = ~decisions.dropped_mask() & ~holds_kept & (top_doc >= 0) & (content > 0)
     copy_share = top_chars / np.maximum(content, 1)
-    as_copy = alive & (copy_share >= share) if share > 0 else np.zeros(n, dtype=bool)
+    # As at document level, a document larger than its keeper is never its
+    # copy: the full article whose lines a truncated copy kept stays.
+    larger = content > content[np.maximum(top_doc, 0)]
+    as_copy = alive & ~larger & (copy_share >= share) if share > 0 else np.zeros(n, dtype=bool)
     short = np.zeros(n, dtype=bool)
     if min_chars > 0:
         short |= left < min_chars
