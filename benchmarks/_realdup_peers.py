@@ -1,4 +1,5 @@
-"""datasketch MinHashLSH on the real-text near-duplicate corpus, same shingling.
+"""Peers on the real-text near-duplicate corpus: datasketch MinHashLSH with
+dedup's shingling, and datatrove's MinHash dedup at its own defaults.
 
 Word n-grams of lower-cased ``\\w+`` tokens (as dedup's ``minhash.shingle =
 "word"``), one MinHash per page's raw text (datasketch has no boilerplate
@@ -52,3 +53,39 @@ def datasketch_groups(
     for d in corpus.docs:
         groups.setdefault(find(d.doc_id), []).append(d.doc_id)
     return [g for g in groups.values() if len(g) > 1]
+
+
+# An interpreter with datatrove and xxhash < 4 (see _datatrove_run.py);
+# DEDUP_DATATROVE_PYTHON names another.
+DATATROVE_PYTHON = "/work/venvs/peers/bin/python"
+
+
+def datatrove_groups(corpus: Corpus, python: str | None = None) -> list[list[str]]:
+    """datatrove's MinHash dedup at its defaults (5-grams of its own word
+    tokenizer and normalisation, 14 buckets x 8 hashes), on the raw page texts."""
+    import json
+    import os
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "input" / "docs.jsonl"
+        src.parent.mkdir()
+        with src.open("w", encoding="utf-8") as fh:
+            for d in corpus.docs:
+                fh.write(json.dumps({"id": d.doc_id, "text": d.text}) + "\n")
+        script = Path(__file__).with_name("_datatrove_run.py")
+        done = subprocess.run(
+            [
+                python or os.environ.get("DEDUP_DATATROVE_PYTHON", DATATROVE_PYTHON),
+                str(script),
+                str(src),
+                str(Path(tmp) / "work"),
+            ],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        groups: list[list[str]] = json.loads(done.stdout.strip().splitlines()[-1])
+        return groups

@@ -2,7 +2,7 @@
 
     python benchmarks/neardup_real.py --source traf            # the result
     python benchmarks/neardup_real.py --source aeb --sweep     # tuning
-    python benchmarks/neardup_real.py --source traf --peers    # + datasketch
+    python benchmarks/neardup_real.py --source traf --peers    # + datasketch, datatrove
     python benchmarks/neardup_real.py --source traf --old      # 5-grams, J 0.7
 
 Corpus: benchmarks/_realdup_corpus.py (gold by construction). Defaults are
@@ -90,7 +90,8 @@ def _config(args: argparse.Namespace, **doc: Any) -> Config:
         if hasattr(base.document, "containment"):
             over["containment"] = 0.0
     over.update(doc)
-    return base.replace(document=over, run={"workers": 1, "quiet": True})
+    passage = {k: json.loads(v) for k, v in (kv.split("=", 1) for kv in args.passage_set or [])}
+    return base.replace(document=over, passage=passage, run={"workers": 1, "quiet": True})
 
 
 def run_dedup(corpus: Corpus, config: Config) -> dict[str, Any]:
@@ -165,8 +166,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, action="append")
     ap.add_argument("--old", action="store_true", help="the old defaults: 5-grams, J 0.7")
     ap.add_argument("--sweep", action="store_true", help="grid over ngram/threshold/containment")
-    ap.add_argument("--peers", action="store_true", help="also datasketch MinHashLSH")
+    ap.add_argument(
+        "--peers", action="store_true", help="also datasketch MinHashLSH and datatrove MinHash"
+    )
     ap.add_argument("--no-index", action="store_true", help="skip the incremental figure")
+    ap.add_argument(
+        "--passage-set",
+        action="append",
+        metavar="KEY=JSON",
+        help="a [passage] setting, e.g. document_share=0 (repeatable)",
+    )
+    ap.add_argument(
+        "--share-sweep",
+        action="store_true",
+        help="grid over passage.document_share (0 = off)",
+    )
     args = ap.parse_args(argv)
     seeds = args.seed or [1]
     for seed in seeds:
@@ -183,6 +197,12 @@ def main(argv: list[str] | None = None) -> int:
                 dt = time.perf_counter() - t0
                 print(json.dumps({**doc, **res, "seconds": round(dt, 1)}))
             continue
+        if args.share_sweep:
+            for share in (0.0, 0.4, 0.5, 0.6, 0.7, 0.8):
+                cfg = _config(args).replace(passage={"document_share": share})
+                res = run_dedup(corpus, cfg)
+                print(json.dumps({"document_share": share, **res}))
+            continue
         cfg = _config(args)
         dc = cfg.document
         t0 = time.perf_counter()
@@ -195,6 +215,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.peers:
             peer = run_datasketch(corpus, dc.ngram, dc.threshold, cfg.minhash.num_perm)
             print(json.dumps({"datasketch": label, **peer}))
+            from _realdup_peers import datatrove_groups
+
+            trove = score(corpus, datatrove_groups(corpus))
+            print(json.dumps({"datatrove": "MinhashConfig() defaults", **trove}))
     return 0
 
 

@@ -149,6 +149,15 @@ class PassageDedupConfig:
     # meal plan, an interview's recurring question); "across": only copies in
     # other documents count (dedup/passage_scope.py).
     scope: str = "within_and_across"
+    # A document whose content is at least this share passage copies of ONE
+    # other document is a duplicate of that document (dropped whole, not left
+    # shredded); 0 switches it off (dedup/survivors.py).
+    document_share: float = 0.5
+    # A document left by passage cuts with fewer content characters than this,
+    # or under this share of its content, is dropped (reason short_survivor);
+    # 0 = off.
+    min_survivor_chars: int = 0
+    min_survivor_share: float = 0.0
     # Passages with fewer word tokens than this never cluster ("He said.").
     min_tokens: int = 10
     # The LSH band shape is derived from this lower threshold, so that a short
@@ -325,6 +334,9 @@ class Config:
         need(pas.window >= 1, "passage.window", "must be at least 1")
         need(pas.min_tokens >= 1, "passage.min_tokens", "must be at least 1")
         need(0.0 < pas.containment <= 1.0, "passage.containment", "must be in (0, 1]")
+        need(0.0 <= pas.document_share <= 1.0, "passage.document_share", "must be in [0, 1]")
+        need(pas.min_survivor_chars >= 0, "passage.min_survivor_chars", "must be at least 0")
+        need(0.0 <= pas.min_survivor_share < 1.0, "passage.min_survivor_share", "must be in [0, 1)")
         need(0.0 < pas.lsh_threshold < 1.0, "passage.lsh_threshold", "must be in (0, 1)")
         policies = ("first", "longest", "most_complete", "earliest", "source_priority")
         need(

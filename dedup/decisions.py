@@ -33,7 +33,13 @@ class Sink(Protocol):
 # Cluster levels a document can belong to (DocDecisions.level).
 NO_CLUSTER, DOC_CLUSTER, INDEX_DOC_CLUSTER = 0, 1, 2
 # Why a document was dropped (DocDecisions.state).
-ALIVE, DROPPED_NEAR, DROPPED_EXACT = 0, 1, 2
+# DROPPED_SHORT: what passage cuts left of it was under passage.min_survivor_*.
+ALIVE, DROPPED_NEAR, DROPPED_EXACT, DROPPED_SHORT = 0, 1, 2, 3
+DROP_REASONS = {
+    DROPPED_NEAR: "near_duplicate",
+    DROPPED_EXACT: "exact_duplicate",
+    DROPPED_SHORT: "short_survivor",
+}
 # What a row of the cut log is. The order matters: a document's rows are
 # resolved in log order, and each stage logs all its rows before the next.
 CUT_INDEX, KEEP_SPAN, CUT_PASSAGE = 1, 2, 3
@@ -155,9 +161,11 @@ class Decisions:
         self.level[g] = level
         self.cluster_num[g] = num
 
-    def drop(self, g: int, level: int, num: int, exact: bool, kept_doc: int = -1) -> None:
+    def drop(
+        self, g: int, level: int, num: int, exact: bool, kept_doc: int = -1, short: bool = False
+    ) -> None:
         self.assign(g, level, num)
-        self.state[g] = DROPPED_EXACT if exact else DROPPED_NEAR
+        self.state[g] = DROPPED_SHORT if short else DROPPED_EXACT if exact else DROPPED_NEAR
         self.kept_doc[g] = kept_doc
 
     def cluster_id(self, g: int) -> str | None:
@@ -183,7 +191,7 @@ class Decisions:
         return Removal(
             doc_id=self.corpus.doc_id(g),
             kind="duplicate_document",
-            reason="exact_duplicate" if state == DROPPED_EXACT else "near_duplicate",
+            reason=DROP_REASONS[state],
             start=0,
             end=int(self.corpus.chars[g]),
             text=text[: int(self.corpus.chars[g])],
@@ -220,6 +228,27 @@ class Decisions:
         earlier cut or a kept span already covers, so removals never overlap
         and a kept copy is never cut.
         """
+        for g, ps, pe, what, cluster, kept in self.resolved_cuts(rows):
+            text = texts[g - g0]
+            prefix = "idx-pas" if what == CUT_INDEX else "pas"
+            yield (
+                g,
+                Removal(
+                    doc_id=self.corpus.doc_id(g),
+                    kind="duplicate_passage",
+                    reason="near_duplicate",
+                    start=ps,
+                    end=pe,
+                    text=text[ps:pe],
+                    cluster_id=cluster_name(prefix, cluster),
+                    kept=self._passage_kept(what, kept),
+                ),
+            )
+
+    @staticmethod
+    def resolved_cuts(rows: np.ndarray) -> Iterator[tuple[int, int, int, int, int, int]]:
+        """The cut pieces of some log rows as (g, start, end, what, cluster,
+        kept), overlaps resolved in logging order (see passage_removals)."""
         if not rows.size:
             return
         taken: dict[int, Covered] = {}
@@ -231,23 +260,8 @@ class Decisions:
             pieces = covered.claim(start, end)
             if what == KEEP_SPAN:
                 continue
-            text = texts[g - g0]
-            ref = self._passage_kept(what, kept)
-            prefix = "idx-pas" if what == CUT_INDEX else "pas"
             for ps, pe in pieces:
-                yield (
-                    g,
-                    Removal(
-                        doc_id=self.corpus.doc_id(g),
-                        kind="duplicate_passage",
-                        reason="near_duplicate",
-                        start=ps,
-                        end=pe,
-                        text=text[ps:pe],
-                        cluster_id=cluster_name(prefix, cluster),
-                        kept=ref,
-                    ),
-                )
+                yield g, ps, pe, what, cluster, kept
 
     def _passage_kept(self, what: int, kept: int) -> SpanRef | None:
         if what == CUT_INDEX:

@@ -84,6 +84,7 @@ from dedup.near_dup import (
 from dedup.passage_scope import SameDocRule, structured_units
 from dedup.progress import progress_bar
 from dedup.rewrite import apply_cuts
+from dedup.survivors import survivor_stage
 from dedup.version import __version__
 
 log = logging.getLogger(__name__)
@@ -1135,6 +1136,7 @@ def run_pipeline(
                 decisions,
                 stages,
             )
+            survivor_stage(corpus, spool.n_chunks, config, decisions)
         with stages.stage("write"):
             tally = write_stage(spool, config, decisions, out, stages)
         commit: Callable[[], int] | None = None

@@ -113,7 +113,13 @@ def test_item22_sentence_ending_in_emoji_then_stop_is_split():
         assert len(sentence_spans(t)) == 2, t
     docs = [
         {"id": "a", "text": f"{s1} {s2} Something else entirely is said here by nobody today."},
-        {"id": "b", "text": f"A different opening line starts this second page of text. {s1}"},
+        # (b's own text longer than s1: mostly one copied passage, b would be a's
+        # duplicate under passage.document_share.)
+        {
+            "id": "b",
+            "text": "A different opening line starts this second page of text. "
+            f"It goes on with a line of its own about the weather. {s1}",
+        },
     ]
     result = clean_records(docs, quiet())
     cut = [r["text"] for r in result.removed if r["kind"] == "duplicate_passage"]

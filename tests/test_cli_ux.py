@@ -25,6 +25,7 @@ import pytest
 
 from dedup.boilerplate import REASONS
 from dedup.config import Config
+from dedup.decisions import DROP_REASONS
 from dedup.engines.local import LocalEngine
 from dedup.progress import progress_bar
 from tests.conftest import REPO, SEEDS
@@ -243,8 +244,8 @@ def test_item19_every_reason_code_is_in_the_readme():
     readme = _readme()
     # Duplicate reasons are the literals the decisions module writes.
     source = (REPO / "dedup" / "decisions.py").read_text(encoding="utf-8")
-    duplicates = set(re.findall(r'"(\w+_duplicate)"', source))
-    assert duplicates >= {"near_duplicate", "exact_duplicate"}
+    duplicates = set(re.findall(r'"(\w+_duplicate)"', source)) | set(DROP_REASONS.values())
+    assert duplicates >= {"near_duplicate", "exact_duplicate", "short_survivor"}
     missing = [r for r in (*REASONS, *sorted(duplicates)) if f"`{r}`" not in readme]
     assert not missing, f"README does not document reason codes {missing}"
 

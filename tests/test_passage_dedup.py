@@ -175,6 +175,13 @@ def test_passage_contained_in_a_longer_one_is_found():
     assert {m["doc_id"] for m in passage[0]["members"]} == {"a", "b"}
 
 
+# Longer than the shared passage: "other" is not mostly a copy of "long"
+# (passage.document_share would drop it as its duplicate).
+OTHER_STORY = " ".join(
+    f"A different story, part {i}, entirely about something else in town." for i in range(6)
+)
+
+
 def test_pointers_move_to_the_document_that_survives():
     # doc "long" and "short" are near-duplicate documents; with policy longest the
     # survivor is "long", so the passage shared with "other" must point there or
@@ -184,7 +191,7 @@ def test_pointers_move_to_the_document_that_survives():
     records = [
         {"id": "short", "text": f"{body}\n{shared}"},
         {"id": "long", "text": f"{body}\n{shared}\nOne extra closing line added by the editor."},
-        {"id": "other", "text": f"A different story entirely about something else.\n{shared}"},
+        {"id": "other", "text": f"{OTHER_STORY}\n{shared}"},
     ]
     cfg = Config().replace(run={"workers": 1}, canonical={"policy": "longest"})
     result = clean_records(records, cfg)

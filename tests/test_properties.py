@@ -114,13 +114,13 @@ def corpus(draw: st.DrawFn, breaks: list[str] = LINE_BREAKS) -> list[str]:
 STRICT_DOCUMENTS = {"ngram": 5, "threshold": 0.7, "containment": 0.0}
 
 
-def config_for(unit: str, policy: str) -> Config:
+def config_for(unit: str, policy: str, min_survivor_share: float = 0.0) -> Config:
     # Two pages of a site are enough for a template, so templates show up in
     # small examples (every record carries a url of one of two sites).
     return Config().replace(
         run={"workers": 1, "quiet": True},
         boilerplate={"template_min_pages": 2},
-        passage={"unit": unit},
+        passage={"unit": unit, "min_survivor_share": min_survivor_share},
         canonical={"policy": policy},
     )
 
@@ -129,6 +129,8 @@ configs = st.builds(
     config_for,
     st.sampled_from(["sentence", "sentence", "paragraph", "window"]),
     st.sampled_from(["first", "first", "longest", "most_complete"]),
+    # Documents passage cuts leave under this share are dropped (short_survivor).
+    st.sampled_from([0.0, 0.0, 0.6]),
 )
 
 
@@ -210,7 +212,7 @@ def check_one_survivor(texts: list[str], result: Any) -> None:
             if m == keeper:
                 continue
             r = removed_at.get(m)
-            if c["level"] == "passage" and r is None:
+            if c["level"] == "passage" and (r is None or r["kind"] == "duplicate_document"):
                 # A passage member may have gone as boilerplate or with its
                 # whole document, which then carries the record instead.
                 covering = [
@@ -346,9 +348,17 @@ def test_first_pass_cuts_can_make_two_documents_duplicates():
     texts = ["", f"{s}\n{s} {s}", f"0\n{s}", f"0\n{s}"]
     # Documents compared as before the real-text defaults (5-grams, Jaccard
     # 0.7, no containment): at the defaults d2 and d3 are copies of d1 at once.
-    config = config_for("sentence", "first").replace(document=STRICT_DOCUMENTS)
+    # And passage.document_share off: d2 and d3 are then all but "0" a copy
+    # of d1's sentence, duplicates of d1 (dedup/survivors.py).
+    config = config_for("sentence", "first").replace(
+        document=STRICT_DOCUMENTS, passage={"document_share": 0.0}
+    )
     first, second = clean_twice(texts, config)
     assert [d["text"] for d in first.documents if d["id"] in ("d2", "d3")] == ["0", "0"]
+    on = clean_records(records_of(texts), config.replace(passage={"document_share": 0.5}))
+    dropped = [r for r in on.removed if r["kind"] == "duplicate_document"]
+    # (d3's sentence is a template line of its site, d1's too: boilerplate there.)
+    assert [(r["doc_id"], r["kept"]["doc_id"]) for r in dropped] == [("d2", "d1")]
     assert [(r["doc_id"], r["reason"]) for r in second.removed] == [("d3", "exact_duplicate")]
 
 

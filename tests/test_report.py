@@ -312,7 +312,8 @@ def test_real_run_over_hostile_jsonl_is_escaped(tmp_path: Path):
     src = tmp_path / "in.jsonl"
     src.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     out = tmp_path / "out"
-    clean([str(src)], str(out), CONFIG.replace(passage={"min_tokens": 5}))
+    # (document_share off: the shared sentence is most of the second story.)
+    clean([str(src)], str(out), CONFIG.replace(passage={"min_tokens": 5, "document_share": 0.0}))
     assert any(
         json.loads(x)["kind"] == "duplicate_passage"
         for x in (out / "removed.jsonl").read_text().splitlines()

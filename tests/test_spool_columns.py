@@ -57,7 +57,7 @@ def test_report_counts_candidate_verified_and_rejected_pairs_per_level() -> None
     assert (doc["candidate_pairs"], doc["verified_pairs"], doc["skipped_pairs"]) == (3, 2, 1)
     assert doc["rejected_pairs"] == doc["checked_pairs"] - doc["verified_pairs"] == 0
     assert (doc["components"], doc["keeper_rounds"], doc["keeper_comparisons"]) == (1, 1, 2)
-    assert set(report["stages"]) == {"document", "passage"}
+    assert set(report["stages"]) == {"document", "passage", "survivors"}
 
 
 def test_stage_peaks_are_per_window_and_count_live_workers() -> None:
