@@ -33,7 +33,7 @@ from dedup.config import BoilerplateConfig
 
 from .boxes import mark_dateline_headlines, mark_navigation, mark_related_box, mark_tag_list
 from .html import CHROME_REASONS, role_parts
-from .line_model import load_model, page_features
+from .line_model import load_model, page_features, true_runs
 from .lines import (
     RuleHit,
     ends_sentence,
@@ -208,19 +208,12 @@ def model_removals(
     ]
     n = len(cand)
     out: list[int] = []
-    k = 0
-    while k < n:
-        if not cand[k]:
-            k += 1
-            continue
-        e = k
-        while e < n and cand[e]:
-            e += 1
+    starts, ends = true_runs(cand)
+    for k, e in zip(starts.tolist(), ends.tolist(), strict=True):
         # Kept on both sides: a line neither the rules nor the model remove.
         inside = k > 0 and e < n and not ruled[k - 1] and not ruled[e]
         if not (inside and e - k <= gap):
             out.extend(range(k, e))
-        k = e
     return out
 
 

@@ -150,6 +150,13 @@ def _shape(s: str, top: frozenset[str]) -> list[float]:
     ]
 
 
+def true_runs(mask: Sequence[bool] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end (exclusive) of each run of true values in ``mask``, in order."""
+    m = np.asarray(mask, dtype=np.int8)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], m, [0]))))
+    return edges[::2], edges[1::2]
+
+
 def page_features(
     stripped: Sequence[str], nonblank: Sequence[int], hits: Sequence[RuleHit | None]
 ) -> np.ndarray:
@@ -192,16 +199,8 @@ def page_features(
     # The run of consecutive short lines the line belongs to (0 for a long line).
     short = nwords <= _SHORT_WORDS
     run = np.zeros(m)
-    j = 0
-    while j < m:
-        if not short[j]:
-            j += 1
-            continue
-        e = j
-        while e < m and short[e]:
-            e += 1
-        run[j:e] = e - j
-        j = e
+    run_start, run_end = true_runs(short)
+    run[short] = np.repeat(run_end - run_start, run_end - run_start)
     out[:, 27] = np.log1p(run)
     out[1:, 28] = chars[:-1]
     out[:-1, 29] = chars[1:]
