@@ -12,6 +12,7 @@ Both are deterministic for a seed and return ``{"id", "url", "text"}`` records.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from typing import Any
 
 from benchmarks._corpus import aeb_articles
@@ -26,6 +27,35 @@ def _light_edit(words: list[str], rate: float, vocab: list[str], rng: random.Ran
 
 def _size(records: list[dict[str, Any]]) -> int:
     return sum(len(r["text"].encode("utf-8")) for r in records)
+
+
+BACKGROUND = (
+    "The regional council said in a statement that the investigation into the "
+    "incident was continuing and that further details would be released in due course."
+)
+
+
+def _paste_background(texts: list[str], positions: list[int], rng: random.Random) -> None:
+    """BACKGROUND appended to a random paragraph of each text at ``positions``.
+
+    Inside a paragraph, not a line of its own: a line on thousands of pages of
+    the same sites is a template line, and this is meant for the passage stage."""
+    for pos in positions:
+        paras = texts[pos].split("\n")
+        at = rng.randrange(len(paras))
+        paras[at] = paras[at] + " " + BACKGROUND
+        texts[pos] = "\n".join(paras)
+
+
+def _site_records(texts: list[str], doc_id: Callable[[int], str]) -> list[dict[str, Any]]:
+    """Records over 50 sites; every seventh page is daily.example, with SITE_LINE."""
+    records = []
+    for n, text in enumerate(texts):
+        site = "daily.example" if n % 7 == 0 else f"site{n % 50}.example"
+        if site == "daily.example":
+            text = text + "\n" + SITE_LINE
+        records.append({"id": doc_id(n), "url": f"https://{site}/a/{n}", "text": text})
+    return records
 
 
 def heavy_corpus(
@@ -61,24 +91,8 @@ def heavy_corpus(
         for _ in range(copies.get(i, 1) - 1):
             texts.append(" ".join(_light_edit(words, rng.uniform(0.005, 0.03), vocab, rng)))
     rng.shuffle(texts)
-    background = (
-        "The regional council said in a statement that the investigation into the "
-        "incident was continuing and that further details would be released in due course."
-    )
-    for pos in rng.sample(range(len(texts)), min(pasted, len(texts))):
-        # Inside a paragraph, not a line of its own: a line on thousands of pages
-        # of the same sites is a template line, and this is meant for the passage stage.
-        paras = texts[pos].split("\n")
-        at = rng.randrange(len(paras))
-        paras[at] = paras[at] + " " + background
-        texts[pos] = "\n".join(paras)
-    records = []
-    for n, text in enumerate(texts):
-        site = "daily.example" if n % 7 == 0 else f"site{n % 50}.example"
-        if site == "daily.example":
-            text = text + "\n" + SITE_LINE
-        records.append({"id": f"h{n:07d}", "url": f"https://{site}/a/{n}", "text": text})
-    return records
+    _paste_background(texts, rng.sample(range(len(texts)), min(pasted, len(texts))), rng)
+    return _site_records(texts, lambda n: f"h{n:07d}")
 
 
 def sparse_corpus(min_bytes: int, seed: int = 0) -> list[dict[str, Any]]:
@@ -131,19 +145,5 @@ def scaled_heavy_corpus(n: int, seed: int = 0) -> list[dict[str, Any]]:
     while len(texts) < n:
         texts.append(" ".join(_light_edit(rng.choice(articles).split(" "), 0.3, vocab, rng)))
     rng.shuffle(texts)
-    background = (
-        "The regional council said in a statement that the investigation into the "
-        "incident was continuing and that further details would be released in due course."
-    )
-    for pos in rng.sample(range(len(texts)), n // 5):
-        paras = texts[pos].split("\n")
-        at = rng.randrange(len(paras))
-        paras[at] = paras[at] + " " + background
-        texts[pos] = "\n".join(paras)
-    records = []
-    for i, text in enumerate(texts):
-        site = "daily.example" if i % 7 == 0 else f"site{i % 50}.example"
-        if site == "daily.example":
-            text = text + "\n" + SITE_LINE
-        records.append({"id": f"g{i:08d}", "url": f"https://{site}/a/{i}", "text": text})
-    return records
+    _paste_background(texts, rng.sample(range(len(texts)), n // 5), rng)
+    return _site_records(texts, lambda i: f"g{i:08d}")
