@@ -4,7 +4,7 @@ Side by side in one run, on ../shared/data/aeb (181 pages):
 
 - trafilatura default (``extract(html)``);
 - trafilatura ``favor_precision=True, include_comments=False``;
-- dedup: :func:`dedup.boilerplate.extract_html_with_roles` (the text of
+- dedup: :func:`dedup.extract.extract_html_with_roles` (the text of
   ``extract_html``: precision mode with a balanced-mode fallback, plus line
   roles) followed by :func:`dedup.boilerplate.classify_text` with those roles,
   boilerplate cuts removed; once with page titles dropped (the default) and
@@ -33,14 +33,9 @@ import trafilatura
 from _aeb import evaluate, load_pages, paired_f1_delta, score_document
 from line_labels import aeb_set, classifier, combined, score, seed_set
 
-from dedup.boilerplate import (
-    HtmlExtractionError,
-    LineDecision,
-    classify_text,
-    extract_html,
-    extract_html_with_roles,
-)
+from dedup.boilerplate import LineDecision, classify_text
 from dedup.config import BoilerplateConfig
+from dedup.extract import HtmlExtractionError, extract_html, extract_html_with_roles
 
 
 def strip_text(text: str, decisions: list[LineDecision]) -> str:

@@ -52,9 +52,9 @@ def _median_time(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
 
 
 def refusal(repeat: int) -> None:
+    from dedup.cli.preflight import UsageError, check_inputs
     from dedup.config import InputConfig
     from dedup.io.readers import ErrorLog, read_inputs
-    from dedup.preflight import UsageError, check_inputs
 
     if not DATA.exists():
         print(f"skip 1: {DATA} not found")
@@ -89,10 +89,10 @@ def _synthetic(path: Path, n: int) -> None:
 
 
 def overhead(n_docs: int, repeat: int) -> None:
+    from dedup.cli.preflight import check_inputs
     from dedup.config import Config
     from dedup.io.outdir import check_outdir
-    from dedup.job import describe_job
-    from dedup.preflight import check_inputs
+    from dedup.stages.job import describe_job
 
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.jsonl"

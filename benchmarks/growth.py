@@ -56,12 +56,12 @@ def reset_peak() -> None:
 
 def worker(n: int, repeat: int, heavy: bool) -> dict[str, float]:
     from benchmarks._corpus import synthetic_corpus
-    from dedup.canonical import Member
+    from dedup.cluster.canonical import Member
+    from dedup.cluster.keeper_split import StageStats
+    from dedup.cluster.near_dup import ExactVerifier, MatchRule, clusters_from_pairs, lsh_shape
     from dedup.config import Config
-    from dedup.keeper_split import StageStats
-    from dedup.lsh import band_keys, candidate_pairs
-    from dedup.minhash import MinHasher, MinHashParams
-    from dedup.near_dup import ExactVerifier, MatchRule, clusters_from_pairs, lsh_shape
+    from dedup.sketch.lsh import band_keys, candidate_pairs
+    from dedup.sketch.minhash import MinHasher, MinHashParams
 
     dc = Config().document
     mh = Config().minhash

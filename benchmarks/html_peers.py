@@ -13,7 +13,7 @@ Two page sets, one run:
 Extractors: trafilatura 2.x default; ``include_comments=False``; that plus
 ``favor_precision``; that plus ``favor_recall``; Resiliparse
 ``extract_plain_text(main_content=True)`` if it is importable; dedup's HTML
-path (:func:`dedup.boilerplate.html.extract_page`, then the line rules of
+path (:func:`dedup.extract.html.extract_page`, then the line rules of
 :func:`dedup.boilerplate.classify_text` with the HTML line roles), once as it
 was (precision mode, balanced only when precision kept under 500 characters
 and balanced 5x more) and once per candidate combination:
@@ -65,8 +65,9 @@ from _trafdev import (
     score_page,
 )
 
-from dedup.boilerplate import HtmlExtractionError, LineDecision, classify_text
+from dedup.boilerplate import LineDecision, classify_text
 from dedup.config import BoilerplateConfig
+from dedup.extract import HtmlExtractionError
 
 SHARES = (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 
@@ -153,7 +154,7 @@ def strip_text(
 
 
 def run_dedup(items: Sequence[Item], config: BoilerplateConfig) -> DedupRun:
-    from dedup.boilerplate.html import extract_page  # here: plain_rules.py runs on old checkouts
+    from dedup.extract.html import extract_page  # here: plain_rules.py runs on old checkouts
 
     run = DedupRun([], [], [], [])
     for it in items:
@@ -402,7 +403,7 @@ def report_rules(runs: list[SetRun], share: float) -> None:
 
 def check_offline_choice(runs: list[SetRun], share: float, n: int = 15) -> None:
     """The shipped extract_page on the first pages equals the offline pick."""
-    from dedup.boilerplate.html import extract_page
+    from dedup.extract.html import extract_page
 
     config = BoilerplateConfig()
     same = total = 0
@@ -424,7 +425,7 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="pages per set (default all)")
     ap.add_argument("--cache", type=Path, default=Path("/tmp/dedup-html-peers"))
     args = ap.parse_args()
-    from dedup.boilerplate.html import FALLBACK_SHARE
+    from dedup.extract.html import FALLBACK_SHARE
 
     runs = [run_set(aeb_set(args.limit), args.cache), run_set(dev_set(args.limit), args.cache)]
     print(f"\n== dedup as shipped (relative fallback s={FALLBACK_SHARE:g}, rules)")

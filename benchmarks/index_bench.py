@@ -41,10 +41,10 @@ from typing import Any
 import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
 
-from dedup.cluster import jaccard
+from dedup.cluster.verify import jaccard
 from dedup.config import Config
 from dedup.index import Index, IndexParams, open_index
-from dedup.minhash import MinHasher
+from dedup.sketch.minhash import MinHasher
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 GROUND_TRUTH = DATA / "aeb" / "ground-truth.json"

@@ -8,7 +8,7 @@ token strings, so whitespace and punctuation differences do not matter) and
 labelled by hand below (the lines issue 3/4 name as boilerplate; everything
 else is content).
 
-AEB pages are extracted with :func:`dedup.boilerplate.extract_html_with_roles`
+AEB pages are extracted with :func:`dedup.extract.extract_html_with_roles`
 (same text as ``extract_html``) and classified with their line roles, as the
 pipeline does for HTML documents; ``--keep-title`` keeps page titles.
 
@@ -53,15 +53,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _aeb import Page, load_pages, tokens  # noqa: E402
 
-from dedup.boilerplate import (  # noqa: E402
-    HtmlExtractionError,
-    LineDecision,
-    classify_text,
-    extract_html_with_roles,
-)
-from dedup.boilerplate.html import role_parts  # noqa: E402
+from dedup.boilerplate import LineDecision, classify_text  # noqa: E402
 from dedup.boilerplate.lines import ends_sentence, is_headline_like, word_count  # noqa: E402
 from dedup.config import BoilerplateConfig  # noqa: E402
+from dedup.extract import HtmlExtractionError, extract_html_with_roles  # noqa: E402
+from dedup.extract.html import role_parts  # noqa: E402
 
 SEEDS = ROOT / "seeds"
 REVIEW = Path(__file__).resolve().parent / "line_label_review.tsv"

@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._corpus import aeb_corpus
 from dedup.config import Config
-from dedup.lsh import band_keys, candidate_pairs, optimal_params
-from dedup.minhash import MinHasher, MinHashParams
+from dedup.sketch.lsh import band_keys, candidate_pairs, optimal_params
+from dedup.sketch.minhash import MinHasher, MinHashParams
 
 NUM_PERM = 128
 NGRAM = 5

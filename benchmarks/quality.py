@@ -6,7 +6,7 @@ Builds the corpus with benchmarks/make_neardup.py (or takes ``--corpus DIR``
 made by it), then in one run:
 
 1. ``dedup.clean_records`` at the default Config: document- and passage-level
-   pairwise/B-cubed/ARI from ``dedup.evaluate``, plus boilerplate scores
+   pairwise/B-cubed/ARI from ``dedup.eval.evaluate``, plus boilerplate scores
    against the lines the generator added;
 2. the baseline most users would write: ``datasketch.MinHash`` over the same
    shingles (``\\w+`` tokens of the casefolded raw text, word n-grams joined by
@@ -14,7 +14,7 @@ made by it), then in one run:
    ``num_perm``, every LSH candidate pair accepted (no verification),
    connected components as clusters. Its passage level runs on the documents
    the baseline kept (first of each cluster): sentences from
-   ``dedup.text.sentence_spans`` with at least ``passage.min_tokens`` words,
+   ``dedup.text.units.sentence_spans`` with at least ``passage.min_tokens`` words,
    ``passage.ngram``-grams, ``MinHashLSH`` at ``passage.threshold``;
 3. a sweep: document threshold x n-gram size (num_perm 128), document
    threshold x num_perm (n-gram 5) and the passage threshold, for dedup and
@@ -68,8 +68,8 @@ import regex
 from datasketch import MinHash, MinHashLSH
 
 from dedup import Config, clean_records
-from dedup.evaluate import ClusterMetrics, EvalResult, SpanMetrics, run_eval
-from dedup.text import sentence_spans
+from dedup.eval.evaluate import ClusterMetrics, EvalResult, SpanMetrics, run_eval
+from dedup.text.units import sentence_spans
 
 HERE = Path(__file__).resolve().parent
 WORD = regex.compile(r"\w+")
@@ -110,7 +110,7 @@ def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
 def score(
     corpus: Corpus, clusters: list[dict[str, Any]], removed: list[dict[str, Any]] | None = None
 ) -> dict[str, EvalResult]:
-    """Document, passage (and with ``removed`` boilerplate) results via dedup.evaluate."""
+    """Document, passage (and with ``removed`` boilerplate) results via dedup.eval.evaluate."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         _write_jsonl(out / "clusters.jsonl", clusters)

@@ -2,6 +2,6 @@
 
 import sys
 
-from dedup.cli import main
+from dedup.cli.main import main
 
 sys.exit(main())

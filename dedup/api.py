@@ -22,7 +22,6 @@ from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from dedup.analysis import extract_chunk
 from dedup.boilerplate import classify_text, explain_lines, learn_templates
 from dedup.config import Config
 from dedup.documents import InputError
@@ -33,9 +32,10 @@ from dedup.io.outfiles import input_arrow_types
 from dedup.io.readers import ErrorLog, iter_records, read_inputs
 from dedup.io.spool import Spool
 from dedup.io.writers import write_json
-from dedup.pipeline import CleanResult, run_pipeline
-from dedup.report import write_report_html
-from dedup.report_texts import SpoolPageTexts
+from dedup.report.page import write_report_html
+from dedup.report.texts import SpoolPageTexts
+from dedup.stages.analyse import extract_chunk
+from dedup.stages.pipeline import CleanResult, run_pipeline
 
 if TYPE_CHECKING:
     from dedup.integrations.hf_datasets import CleanedDataset

@@ -41,7 +41,7 @@ class InputConfig:
     url_field: str = "url"
     date_field: str = "date"
     # How date strings are read: "auto", "dayfirst", "monthfirst" or a strptime
-    # pattern (dedup/dates.py); unreadable dates are counted in report.json.
+    # pattern (dedup/io/dates.py); unreadable dates are counted in report.json.
     date_format: str = "auto"
     # A second record with an id already seen: "strict" fails the run naming both
     # places; "prefix-file" makes every id "<file>:<id>"; "generate" ignores the
@@ -111,13 +111,13 @@ class DocumentDedupConfig:
     threshold: float = 0.5
     # Containment |A ∩ B| / min(|A|, |B|) that makes the smaller document a copy
     # of the larger (truncated copy, digest of one article); 0 = off. The
-    # larger copy is kept (dedup/containment.py).
+    # larger copy is kept (dedup/cluster/containment.py).
     containment: float = 0.8
     # Keep a complete copy (at least 90 % of the content characters of its
     # cluster's largest) over a partial one whatever canonical.policy says; the
     # policy chooses among the complete ones, and a more central complete copy
     # that more members match is kept over the policy's choice (the keeper
-    # problem, dedup/keeper_split.py). False: the policy alone chooses.
+    # problem, dedup/cluster/keeper_split.py). False: the policy alone chooses.
     prefer_complete: bool = True
     # Explicit LSH shape; both 0 = derived from the threshold, minimising
     # fp_weight * P(false candidate) + fn_weight * P(missed pair). Verification is
@@ -147,11 +147,11 @@ class PassageDedupConfig:
     # "within_and_across": repeats inside one document are cut too, except list
     # items, table rows and question/answer lines, which repeat by design (a
     # meal plan, an interview's recurring question); "across": only copies in
-    # other documents count (dedup/passage_scope.py).
+    # other documents count (dedup/cluster/passage_scope.py).
     scope: str = "within_and_across"
     # A document whose content is at least this share passage copies of ONE
     # other document is a duplicate of that document (dropped whole, not left
-    # shredded); 0 switches it off (dedup/survivors.py).
+    # shredded); 0 switches it off (dedup/cluster/survivors.py).
     document_share: float = 0.5
     # A document left by passage cuts with fewer content characters than this,
     # or under this share of its content, is dropped (reason short_survivor);
@@ -386,7 +386,7 @@ class Config:
             "output.format",
             "must be 'jsonl', 'jsonl.gz' or 'parquet'",
         )
-        from dedup.dates import check_date_format
+        from dedup.io.dates import check_date_format
         from dedup.io.ids import ID_MODES
 
         bad_format = check_date_format(self.input.date_format)

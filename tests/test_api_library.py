@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from dedup import Config, clean, clean_records
-from dedup.text import sentence_spans
+from dedup.text.units import sentence_spans
 from tests.conftest import REPO
 
 STORY = (

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from dedup import Config, clean_records
-from dedup.cli import main
+from dedup.cli.main import main
 from dedup.io.readers import ErrorLog, read_inputs
 
 GOOD = [

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from dedup.boilerplate import HtmlExtractionError, classify_text, extract_html
+from dedup.boilerplate import classify_text
 from dedup.config import BoilerplateConfig
+from dedup.extract import HtmlExtractionError, extract_html
 
 DATA = Path(__file__).resolve().parent / "data" / "boilerplate"
 CONFIG = BoilerplateConfig()

@@ -9,17 +9,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
-from dedup.boilerplate import (
-    REASONS,
+from dedup.boilerplate import REASONS, classify_text
+from dedup.config import BoilerplateConfig
+from dedup.extract import (
     HtmlExtractionError,
-    classify_text,
     extract_html,
     extract_html_with_roles,
     line_key,
     role_parts,
 )
-from dedup.boilerplate.html import CHROME_REASONS, _chrome_keys
-from dedup.config import BoilerplateConfig
+from dedup.extract.html import CHROME_REASONS, _chrome_keys
 
 DATA = Path(__file__).resolve().parent / "data" / "boilerplate"
 CONFIG = BoilerplateConfig()

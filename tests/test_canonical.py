@@ -1,4 +1,4 @@
-"""Tests for dedup.canonical: keeper policies, their scores, ties and explanations."""
+"""Tests for dedup.cluster.canonical: keeper policies, their scores, ties and explanations."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.canonical import (
+from dedup.cluster.canonical import (
     POLICIES,
     UNKNOWN_DATE_SCORE,
     Member,

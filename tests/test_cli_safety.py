@@ -136,7 +136,7 @@ def test_item06_resume_with_other_inputs_says_what_differs(tmp_path: Path):
     work = out / ".dedup-work"
     work.mkdir()
     from dedup.config import Config
-    from dedup.job import describe_job, fingerprint
+    from dedup.stages.job import describe_job, fingerprint
 
     job = describe_job(
         Config().replace(run={"resume": True}), [str(SEEDS / "000_8ec7dab5599037c8.txt")]

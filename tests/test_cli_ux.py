@@ -25,9 +25,9 @@ import pytest
 
 from dedup.boilerplate import REASONS
 from dedup.config import Config
-from dedup.decisions import DROP_REASONS
 from dedup.engines.local import LocalEngine
-from dedup.progress import progress_bar
+from dedup.stages.progress import progress_bar
+from dedup.state.decisions import DROP_REASONS
 from tests.conftest import REPO, SEEDS
 from tests.test_cli import dedup
 from tests.test_index_redis import fresh, redis_url  # noqa: F401 (a fixture)
@@ -243,7 +243,7 @@ def test_item19_every_config_key_is_in_the_readme():
 def test_item19_every_reason_code_is_in_the_readme():
     readme = _readme()
     # Duplicate reasons are the literals the decisions module writes.
-    source = (REPO / "dedup" / "decisions.py").read_text(encoding="utf-8")
+    source = (REPO / "dedup" / "state" / "decisions.py").read_text(encoding="utf-8")
     duplicates = set(re.findall(r'"(\w+_duplicate)"', source)) | set(DROP_REASONS.values())
     assert duplicates >= {"near_duplicate", "exact_duplicate", "short_survivor"}
     missing = [r for r in (*REASONS, *sorted(duplicates)) if f"`{r}`" not in readme]
@@ -288,7 +288,7 @@ def test_item19_help_texts():
 
 
 def test_item19_new_flags_reach_the_config(tmp_path: Path):
-    from dedup.cli import build_parser, config_from_args
+    from dedup.cli.main import build_parser, config_from_args
 
     args = build_parser().parse_args(
         [

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.cluster import (
+from dedup.cluster.verify import (
     containment,
     jaccard,
     split_by_keeper,
@@ -107,7 +107,7 @@ def test_split_by_keeper_rejects_foreign_keeper() -> None:
 
 
 def test_verify_pairs_estimated_matches_slot_agreement() -> None:
-    from dedup.minhash import EMPTY_VALUE, estimate_jaccard
+    from dedup.sketch.minhash import EMPTY_VALUE, estimate_jaccard
 
     rng = np.random.default_rng(3)
     sig = rng.integers(0, 4, size=(30, 16)).astype(np.uint32)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.columns import CategoryColumn, StringColumn
+from dedup.state.columns import CategoryColumn, StringColumn
 
 _values = st.lists(st.one_of(st.none(), st.text(max_size=12)), max_size=50)
 

@@ -11,8 +11,8 @@ import numpy as np
 
 from dedup import Config, clean_records
 from dedup.api import build_index, clean
-from dedup.containment import COMPLETE_SHARE, KeeperRank, rank_reason
-from dedup.near_dup import MatchRule
+from dedup.cluster.containment import COMPLETE_SHARE, KeeperRank, rank_reason
+from dedup.cluster.near_dup import MatchRule
 
 # 400 words: with word 2-grams, unrelated articles of a small vocabulary would
 # share many shingles by chance.

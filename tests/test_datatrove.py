@@ -13,7 +13,7 @@ from datatrove.pipeline.writers import JsonlWriter
 
 from dedup import Config, clean
 from dedup.integrations.datatrove import DedupBoilerplate
-from dedup.rewrite import delete_spans, squash
+from dedup.text.rewrite import delete_spans, squash
 from tests.test_pipeline import SENTENCES
 
 TEXTS = [

@@ -8,9 +8,11 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.columns import CategoryColumn, StringColumn
-from dedup.corpus_table import CorpusTable
-from dedup.decisions import (
+from dedup.documents import SpanRef
+from dedup.stages.pipeline import ListSink
+from dedup.state.columns import CategoryColumn, StringColumn
+from dedup.state.corpus_table import CorpusTable
+from dedup.state.decisions import (
     CUT_INDEX,
     CUT_PASSAGE,
     DOC_CLUSTER,
@@ -18,8 +20,6 @@ from dedup.decisions import (
     CutLog,
     Decisions,
 )
-from dedup.documents import SpanRef
-from dedup.pipeline import ListSink
 
 
 def _corpus(texts: list[str], spans: list[tuple[int, int, int]]) -> CorpusTable:

@@ -1,4 +1,4 @@
-"""Tests for dedup.evaluate: cluster metrics against scikit-learn, span metrics, file formats."""
+"""dedup.eval.evaluate: cluster metrics against scikit-learn, span metrics, file formats."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score
 from sklearn.metrics.cluster import pair_confusion_matrix
 
-from dedup.evaluate import (
+from dedup.eval.evaluate import (
     EvalInputError,
     PassageOccurrence,
     add_eval_arguments,

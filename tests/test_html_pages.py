@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from dedup.analysis import extract_chunk
-from dedup.boilerplate import HtmlExtractionError, extract_html
-from dedup.boilerplate.html import extract_page
 from dedup.config import BoilerplateConfig, Config
+from dedup.extract import HtmlExtractionError, extract_html
+from dedup.extract.html import extract_page
 from dedup.io.charset import decode_html
 from dedup.io.readers import ErrorLog, read_inputs
+from dedup.stages.analyse import extract_chunk
 
 PARA = (
     "The council voted on Tuesday to reopen the old bridge after two years of repairs, "
@@ -220,7 +220,7 @@ def test_earliest_and_source_priority_work_on_a_folder_of_pages(tmp_path: Path):
 
 # ---------------------------------------------------------------- fallback
 def test_balanced_text_wins_when_precision_keeps_a_small_share(monkeypatch: pytest.MonkeyPatch):
-    from dedup.boilerplate import html as html_mod
+    from dedup.extract import html as html_mod
 
     real = html_mod._trafilatura_tree
 

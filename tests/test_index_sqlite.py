@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dedup.cluster import containment, jaccard, verify_pairs
+from dedup.cluster.verify import containment, jaccard, verify_pairs
 from dedup.index import (
     Index,
     IndexBusy,
@@ -28,8 +28,8 @@ from dedup.index import (
     IndexStoreError,
     open_index,
 )
-from dedup.lsh import band_keys, candidate_pairs
-from dedup.minhash import MinHasher
+from dedup.sketch.lsh import band_keys, candidate_pairs
+from dedup.sketch.minhash import MinHasher
 
 REPO = Path(__file__).resolve().parents[1]
 PARAMS = IndexParams(
@@ -506,8 +506,8 @@ def test_same_source_restricts_matches_to_the_units_site(tmp_path: Path) -> None
 
 
 def test_params_from_config_follow_the_run() -> None:
-    from dedup.analysis import lsh_shapes
     from dedup.config import Config
+    from dedup.stages.analyse import lsh_shapes
 
     config = Config()
     p = IndexParams.from_config(config)

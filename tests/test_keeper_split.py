@@ -8,11 +8,10 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.canonical import Member, choose_keeper
-from dedup.cluster import connect_verified, split_by_keeper, verify_pairs
-from dedup.keeper_split import ExactScores, StageStats, split_component
-from dedup.lsh import candidate_pairs, merge_sorted_unique
-from dedup.near_dup import (
+from dedup.cluster.canonical import Member, choose_keeper
+from dedup.cluster.components import UnionFind, connected_components
+from dedup.cluster.keeper_split import ExactScores, StageStats, split_component
+from dedup.cluster.near_dup import (
     Cluster,
     EstimatedVerifier,
     ExactVerifier,
@@ -20,7 +19,8 @@ from dedup.near_dup import (
     Verifier,
     clusters_from_pairs,
 )
-from dedup.union_find import UnionFind, connected_components
+from dedup.cluster.verify import connect_verified, split_by_keeper, verify_pairs
+from dedup.sketch.lsh import candidate_pairs, merge_sorted_unique
 
 
 def _members(lengths: Sequence[int], orders: Sequence[int]) -> list[Member]:

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from dedup.lsh import band_keys, candidate_pairs, optimal_params
-from dedup.minhash import EMPTY_VALUE, MinHasher, MinHashParams
-from dedup.union_find import connected_components
+from dedup.cluster.components import connected_components
+from dedup.sketch.lsh import band_keys, candidate_pairs, optimal_params
+from dedup.sketch.minhash import EMPTY_VALUE, MinHasher, MinHashParams
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from datasketch import MinHash
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dedup.minhash import (
+from dedup.sketch.minhash import (
     EMPTY_VALUE,
     MinHasher,
     MinHashParams,
@@ -228,7 +228,7 @@ def test_fast_estimate_error_is_within_minhash_bounds() -> None:
 def test_chunked_signing_and_batch_shingle_hashes_equal_per_text(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import dedup.minhash as minhash
+    import dedup.sketch.minhash as minhash
 
     batch = ["one two three four five six", "", "Ünïcode straße naïve café x y z", "ab"] * 5
     hasher = MinHasher(MinHashParams(num_perm=16, ngram=3))

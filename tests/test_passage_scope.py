@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from dedup import Config, clean_records
-from dedup.passage_scope import is_structured_line
+from dedup.cluster.passage_scope import is_structured_line
 
 FILLER = [
     "The harbour board approved the new ferry timetable after a long public consultation.",

@@ -97,7 +97,7 @@ def test_estimated_verification_finds_the_same_copies_on_clear_cases():
 def test_passage_keys_bucketed_in_parts_give_the_same_clusters(monkeypatch) -> None:
     """Large corpora bucket each band's passage keys in 16 parts by their top
     bits; forced on a small corpus, the result must not change."""
-    import dedup.pipeline as pipeline
+    import dedup.stages.pipeline as pipeline
 
     shared = [
         "The river rose overnight and the council opened three shelters near the old bridge.",

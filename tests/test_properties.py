@@ -18,7 +18,7 @@ from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
 from dedup import Config, clean_records
-from dedup.rewrite import delete_spans, merge_spans, squash
+from dedup.text.rewrite import delete_spans, merge_spans, squash
 
 SENTENCES = [
     "The committee approved the new budget for the coming year after a long debate.",
@@ -349,7 +349,7 @@ def test_first_pass_cuts_can_make_two_documents_duplicates():
     # Documents compared as before the real-text defaults (5-grams, Jaccard
     # 0.7, no containment): at the defaults d2 and d3 are copies of d1 at once.
     # And passage.document_share off: d2 and d3 are then all but "0" a copy
-    # of d1's sentence, duplicates of d1 (dedup/survivors.py).
+    # of d1's sentence, duplicates of d1 (dedup/cluster/survivors.py).
     config = config_for("sentence", "first").replace(
         document=STRICT_DOCUMENTS, passage={"document_share": 0.0}
     )

@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from dedup import Config, clean, clean_records
-from dedup.cli import main
+from dedup.cli.main import main
 from dedup.config import ConfigError, InputConfig
 from dedup.io.readers import DuplicateIdError, ErrorLog, read_inputs
 

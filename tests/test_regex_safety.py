@@ -116,9 +116,9 @@ CRAFTED: dict[str, list[str]] = {
     "dedup.boilerplate.lines._SOCIAL": ["facebook | " * 3000 + "x", "share the " + "a" * N],
     "dedup.boilerplate.lines._LINK_LEAD": ["[ read more " + " " * 3 + ":" * N],
     "dedup.boilerplate.lines._ANCHORED_UNION": ["Follow " + "a" * N, "By " + "Ab " * 6000],
-    "dedup.boilerplate.html._LONG_TAG": ["<" + "a=" * N, "<a " * N, "<" + "x" * 50_000],
-    "dedup.boilerplate.html_roles._CAMEL": ["aA" * N],
-    "dedup.report._TOKEN_RE": [" \t" * N],
+    "dedup.extract.html._LONG_TAG": ["<" + "a=" * N, "<a " * N, "<" + "x" * 50_000],
+    "dedup.extract.roles._CAMEL": ["aA" * N],
+    "dedup.report.page._TOKEN_RE": [" \t" * N],
     "dedup.io.charset._META_CHARSET": ["charset" + " " * N + "=" + " " * N],
 }
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from dedup import Config, clean
 from dedup.io.outdir import INCOMPLETE_MARKER
-from dedup.report import (
+from dedup.report.page import (
     _JS,
     add_report_arguments,
     build_report_html,
@@ -23,7 +23,7 @@ from dedup.report import (
     timings_of,
     write_report_html,
 )
-from dedup.rewrite import apply_cuts, squash
+from dedup.text.rewrite import apply_cuts, squash
 from tests.conftest import SEEDS
 
 PEACEKEEPERS = (

@@ -18,7 +18,7 @@ import lxml.html
 import pytest
 
 from dedup import Config, clean
-from dedup.report import write_report_html
+from dedup.report.page import write_report_html
 from tests.conftest import SEEDS
 
 PEACEKEEPERS = (

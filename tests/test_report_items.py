@@ -10,8 +10,8 @@ from typing import Any
 import lxml.html
 
 from dedup import Config, clean
-from dedup.cli import main
-from dedup.report_texts import REPORT_TEXTS
+from dedup.cli.main import main
+from dedup.report.texts import REPORT_TEXTS
 from tests.conftest import SEEDS
 
 CONFIG = Config().replace(run={"workers": 1, "quiet": True})

@@ -5,7 +5,14 @@ import itertools
 from hypothesis import given
 from hypothesis import strategies as st
 
-from dedup.rewrite import Covered, apply_cuts, delete_spans, merge_spans, squash, subtract_spans
+from dedup.text.rewrite import (
+    Covered,
+    apply_cuts,
+    delete_spans,
+    merge_spans,
+    squash,
+    subtract_spans,
+)
 
 texts = st.text(alphabet=st.sampled_from(list("ab .,\n“”")), max_size=80)
 
@@ -93,6 +100,6 @@ def test_covered_claims_match_subtract_then_merge(spans):
 def test_tidy_without_cuts_matches_the_general_path(text):
     # apply_cuts with nothing to cut takes a shortcut; it must equal the
     # general path run with no span.
-    from dedup.rewrite import _apply_merged, _tidy
+    from dedup.text.rewrite import _apply_merged, _tidy
 
     assert _tidy(text) == _apply_merged(text, []) == apply_cuts(text, [])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from dedup.rewrite import delete_spans, squash
+from dedup.text.rewrite import delete_spans, squash
 
 PEACEKEEPERS = (
     "Moscow deployed about 2,000 troops to the region to serve as peacekeepers under the deal."

@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup import Config, clean_records
-from dedup.analysis import Ragged
 from dedup.io.spool import MappedRagged, RaggedView, Spool
+from dedup.stages.analyse import Ragged
 
 
 class _Units:
@@ -64,7 +64,7 @@ def test_stage_peaks_are_per_window_and_count_live_workers() -> None:
     import subprocess
     import sys
 
-    from dedup.memory import reset_peak, window_peak_mb, workers_peak_mb
+    from dedup.stages.memory import reset_peak, window_peak_mb, workers_peak_mb
 
     if not reset_peak():  # pragma: no cover - not Linux
         return

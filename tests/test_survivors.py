@@ -1,4 +1,4 @@
-"""Document decisions from passage cuts (dedup/survivors.py): a document that is
+"""Document decisions from passage cuts (dedup/cluster/survivors.py): a document that is
 mostly passage copies of one other document is its duplicate; with
 passage.min_survivor_* set, a document cut down below them is dropped."""
 

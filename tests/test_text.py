@@ -1,4 +1,4 @@
-"""Tests for dedup.text: sentence, paragraph and window spans, token counts, normalisation."""
+"""Tests for dedup.text.units: sentence, paragraph and window spans, token counts, normalisation."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.text import (
+from dedup.text.units import (
     paragraph_spans,
     sentence_spans,
     sentence_spans_many,

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.union_find import UnionFind, connected_components
+from dedup.cluster.components import UnionFind, connected_components
 
 
 def test_union_find_basics() -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from dedup import Config, clean
-from dedup.boilerplate.html import extract_page
+from dedup.extract.html import extract_page
 from dedup.io.readers import ErrorLog, read_inputs
 from dedup.io.warc import looks_like_warc
 from tests.test_properties import delete_spans, squash

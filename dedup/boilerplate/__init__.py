@@ -81,13 +81,6 @@ from .reasons import REASONS
 # does) does not import the classifier, which imports dedup.config.
 if TYPE_CHECKING:
     from .classify import LineDecision, classify_text, explain_lines, split_lines
-    from .html import (
-        HtmlExtractionError,
-        extract_html,
-        extract_html_with_roles,
-        line_key,
-        role_parts,
-    )
     from .templates import SiteTemplates, learn_templates, normalise_line
 
 __getattr__, __dir__ = lazy_exports(
@@ -97,11 +90,6 @@ __getattr__, __dir__ = lazy_exports(
         "classify_text": ".classify",
         "explain_lines": ".classify",
         "split_lines": ".classify",
-        "HtmlExtractionError": ".html",
-        "extract_html": ".html",
-        "extract_html_with_roles": ".html",
-        "line_key": ".html",
-        "role_parts": ".html",
         "SiteTemplates": ".templates",
         "learn_templates": ".templates",
         "normalise_line": ".templates",
@@ -110,16 +98,11 @@ __getattr__, __dir__ = lazy_exports(
 
 __all__ = [
     "REASONS",
-    "HtmlExtractionError",
     "LineDecision",
     "SiteTemplates",
     "classify_text",
     "explain_lines",
-    "extract_html",
-    "extract_html_with_roles",
     "learn_templates",
-    "line_key",
     "normalise_line",
-    "role_parts",
     "split_lines",
 ]

@@ -30,9 +30,9 @@ import numpy as np
 import regex
 
 from dedup.config import BoilerplateConfig
+from dedup.extract.html import CHROME_REASONS, role_parts
 
 from .boxes import mark_dateline_headlines, mark_navigation, mark_related_box, mark_tag_list
-from .html import CHROME_REASONS, role_parts
 from .line_model import load_model, page_features, true_runs
 from .lines import (
     RuleHit,
@@ -129,7 +129,7 @@ def classify_text(
     """One decision per line of ``text`` (split on ``\\n``), in order.
 
     ``line_roles`` (HTML documents only: one role per line, as returned by
-    :func:`dedup.boilerplate.extract_html_with_roles`) turns on the rules that
+    :func:`dedup.extract.extract_html_with_roles`) turns on the rules that
     need the page structure: ``title`` and ``headline_list``. ``keep_title``
     keeps the page title as content; ``None`` reads ``config.keep_title``
     (``[boilerplate] keep_title``, default false). Plain text never loses its

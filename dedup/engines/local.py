@@ -22,7 +22,7 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
 
-from dedup.progress import progress_bar
+from dedup.stages.progress import progress_bar
 
 log = logging.getLogger(__name__)
 

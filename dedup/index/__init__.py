@@ -12,8 +12,8 @@ LSH band keys, its exact shingle set, its span and its source. A new run asks
   run (:meth:`IndexParams.from_config` derives it from a Config); an index
   built with other parameters raises :class:`IndexParamsMismatch`.
 - Answers are computed in :mod:`dedup.index.base` for both backends (band keys
-  by :func:`dedup.lsh.band_keys`, verification by
-  :func:`dedup.cluster.verify_pairs`), so they are the same by construction.
+  by :func:`dedup.sketch.lsh.band_keys`, verification by
+  :func:`dedup.cluster.verify.verify_pairs`), so they are the same by construction.
 
 >>> import tempfile, os, numpy as np
 >>> params = IndexParams(16, 1, "fast", "word", 5, 4, 4, 3, 4, 4)

@@ -23,9 +23,9 @@ from typing import Any
 
 import numpy as np
 
-from dedup.cluster import jaccard, verify_pairs
-from dedup.lsh import band_keys
-from dedup.minhash import MinHashParams
+from dedup.cluster.verify import jaccard, verify_pairs
+from dedup.sketch.lsh import band_keys
+from dedup.sketch.minhash import MinHashParams
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +126,7 @@ class IndexParams:
     @classmethod
     def from_config(cls, config: Any) -> IndexParams:
         """The parameters a :class:`dedup.config.Config` implies (bands/rows 0 = from threshold)."""
-        from dedup.analysis import lsh_shapes
+        from dedup.stages.analyse import lsh_shapes
 
         mh = config.minhash
         shapes = lsh_shapes(config)
@@ -360,7 +360,7 @@ class Index(ABC):
         with the query unit (same bands x rows as the index's parameters). A
         candidate matches when its exact Jaccard with the unit is at least
         ``threshold``, or, when ``containment`` is given, its containment is at
-        least that (see :func:`dedup.cluster.verify_pairs`). The best match
+        least that (see :func:`dedup.cluster.verify.verify_pairs`). The best match
         has the highest similarity; ties go to the lowest ``order`` (the
         earliest indexed). Units without tokens never match. Results are
         sorted by unit. A very large batch is looked up in chunks, each from

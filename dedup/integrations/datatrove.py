@@ -21,10 +21,10 @@ from typing import Any
 
 from datatrove.pipeline.base import PipelineStep
 
-from dedup.analysis import classify_doc
 from dedup.config import Config
 from dedup.io.urls import site_of_url
-from dedup.rewrite import apply_cuts
+from dedup.stages.analyse import classify_doc
+from dedup.text.rewrite import apply_cuts
 
 
 def strip_text(text: str, config: Config, site: str | None = None) -> tuple[str, dict[str, Any]]:

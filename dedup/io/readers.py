@@ -21,9 +21,9 @@ from typing import IO, Any
 import regex
 
 from dedup.config import InputConfig
-from dedup.dates import normalise_date
 from dedup.documents import Document, InputError
 from dedup.io.charset import decode_html, looks_binary
+from dedup.io.dates import normalise_date
 from dedup.io.errors import DuplicateIdError, ErrorLog, InputFatalError
 from dedup.io.formats import (
     INPUT_SUFFIXES,

@@ -191,7 +191,7 @@ class RaggedView(Sequence[np.ndarray]):
         """The arrays of sorted ``units`` packed as (flat, offsets), a chunk at a
         time with array indexing (no Python call per unit).
 
-        >>> from dedup.analysis import Ragged
+        >>> from dedup.stages.analyse import Ragged
         >>> r = Ragged.pack([np.array([1, 2], np.uint64), np.array([3], np.uint64)])
         >>> flat, off = RaggedView(lambda k: r, [2, 2]).gather(np.array([1, 2, 3]))
         >>> flat.tolist(), off.tolist()

@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import IO, Any, Protocol
 
 from dedup.config import InputConfig
-from dedup.dates import normalise_date
 from dedup.documents import Document
 from dedup.io.charset import decode_html
+from dedup.io.dates import normalise_date
 from dedup.io.errors import ErrorLog
 from dedup.io.formats import GZIP_MAGIC
 from dedup.io.ids import IdRegistry

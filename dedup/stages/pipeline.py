@@ -31,7 +31,31 @@ from typing import Any, TypeVar
 import numpy as np
 from tqdm import tqdm
 
-from dedup.analysis import (
+from dedup.boilerplate import SiteTemplates, learn_templates
+from dedup.cluster.canonical import Member
+from dedup.cluster.containment import KeeperRank
+from dedup.cluster.keeper_split import LocalScores, StageStats
+from dedup.cluster.near_dup import (
+    Cluster,
+    EstimatedVerifier,
+    ExactVerifier,
+    LshShape,
+    MatchRule,
+    Verifier,
+    clusters_from_pairs,
+)
+from dedup.cluster.passage_scope import SameDocRule, structured_units
+from dedup.cluster.survivors import survivor_stage
+from dedup.cluster.verify import verify_pairs_tiled
+from dedup.config import Config, ConfigError
+from dedup.documents import Document, Removal, SpanRef
+from dedup.engines.base import Engine
+from dedup.index import Index, IndexEntry
+from dedup.io.readers import ErrorLog
+from dedup.io.results import CleanResult, ListSink
+from dedup.io.spool import MappedRagged, RaggedView, Spool
+from dedup.sketch.lsh import candidate_pairs, merge_sorted_unique, salted_keys
+from dedup.stages.analyse import (
     ChunkAnalysis,
     Cut,
     Shapes,
@@ -39,13 +63,17 @@ from dedup.analysis import (
     extract_chunk,
     lsh_shapes,
 )
-from dedup.boilerplate import SiteTemplates, learn_templates
-from dedup.canonical import Member
-from dedup.cluster import verify_pairs_tiled
-from dedup.config import Config, ConfigError
-from dedup.containment import KeeperRank
-from dedup.corpus_table import CorpusBuilder, CorpusTable
-from dedup.decisions import (
+from dedup.stages.job import describe_job, fingerprint, job_differences
+from dedup.stages.memory import (
+    peak_rss_mb,
+    release_free_memory,
+    reset_peak,
+    window_peak_mb,
+    workers_peak_mb,
+)
+from dedup.stages.progress import progress_bar
+from dedup.state.corpus_table import CorpusBuilder, CorpusTable
+from dedup.state.decisions import (
     ALIVE,
     CUT_INDEX,
     CUT_PASSAGE,
@@ -56,35 +84,7 @@ from dedup.decisions import (
     Sink,
     cluster_name,
 )
-from dedup.documents import Document, Removal, SpanRef
-from dedup.engines.base import Engine
-from dedup.index import Index, IndexEntry
-from dedup.io.readers import ErrorLog
-from dedup.io.results import CleanResult, ListSink
-from dedup.io.spool import MappedRagged, RaggedView, Spool
-from dedup.job import describe_job, fingerprint, job_differences
-from dedup.keeper_split import LocalScores, StageStats
-from dedup.lsh import candidate_pairs, merge_sorted_unique, salted_keys
-from dedup.memory import (
-    peak_rss_mb,
-    release_free_memory,
-    reset_peak,
-    window_peak_mb,
-    workers_peak_mb,
-)
-from dedup.near_dup import (
-    Cluster,
-    EstimatedVerifier,
-    ExactVerifier,
-    LshShape,
-    MatchRule,
-    Verifier,
-    clusters_from_pairs,
-)
-from dedup.passage_scope import SameDocRule, structured_units
-from dedup.progress import progress_bar
-from dedup.rewrite import apply_cuts
-from dedup.survivors import survivor_stage
+from dedup.text.rewrite import apply_cuts
 from dedup.version import __version__
 
 log = logging.getLogger(__name__)

@@ -19,15 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from dedup.api import clean, explain, strip_config
-from dedup.canonical import POLICIES
-from dedup.cli_index import index_error, run_index_build, run_index_info
+from dedup.cli.index import index_error, run_index_build, run_index_info
+from dedup.cli.preflight import UsageError, check_inputs
+from dedup.cli.terminal import EXIT_SIGPIPE, ErrorPrinter, no_usable_input, silence_stdout
+from dedup.cluster.canonical import POLICIES
 from dedup.config import Config, ConfigError
 from dedup.index import IndexStoreError
 from dedup.io.outdir import OutdirError, check_outdir
 from dedup.io.readers import InputFatalError
-from dedup.pipeline import CleanResult
-from dedup.preflight import UsageError, check_inputs
-from dedup.terminal import EXIT_SIGPIPE, ErrorPrinter, no_usable_input, silence_stdout
+from dedup.stages.pipeline import CleanResult
 from dedup.version import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3
@@ -270,7 +270,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="rebuild report.html of a finished run",
         description="Rebuild OUTDIR/report.html from a finished run's files.",
     )
-    from dedup.report import add_report_arguments
+    from dedup.report.page import add_report_arguments
 
     add_report_arguments(pr)
 
@@ -279,7 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="score clusters or removed spans against gold labels",
         description="Cluster and boilerplate quality metrics against gold.",
     )
-    from dedup.evaluate import add_eval_arguments
+    from dedup.eval.evaluate import add_eval_arguments
 
     add_eval_arguments(pe)
     return parser
@@ -478,11 +478,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "eval":
-        from dedup.evaluate import main_eval
+        from dedup.eval.evaluate import main_eval
 
         return main_eval(args)
     if args.command == "report":
-        from dedup.report import main_report
+        from dedup.report.page import main_report
 
         return main_report(args)
     if args.command == "index" and args.index_command == "info":

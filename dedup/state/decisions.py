@@ -17,9 +17,9 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from dedup.corpus_table import CorpusTable
 from dedup.documents import Removal, SpanRef
-from dedup.rewrite import Covered
+from dedup.state.corpus_table import CorpusTable
+from dedup.text.rewrite import Covered
 
 
 class Sink(Protocol):

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from dedup.cli.terminal import join_names
 from dedup.config import Config
-from dedup.terminal import join_names
 from dedup.version import __version__
 
 

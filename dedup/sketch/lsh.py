@@ -12,7 +12,7 @@ import logging
 import numba
 import numpy as np
 
-from dedup.minhash import EMPTY_VALUE
+from dedup.sketch.minhash import EMPTY_VALUE
 
 logger = logging.getLogger(__name__)
 

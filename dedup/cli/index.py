@@ -10,9 +10,9 @@ import sys
 from typing import Any
 
 from dedup.api import build_index
+from dedup.cli.terminal import ErrorPrinter, no_usable_input
 from dedup.config import Config
 from dedup.index import LEVELS, IndexBusy, IndexNotFound, IndexStoreError, open_index
-from dedup.terminal import ErrorPrinter, no_usable_input
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 

@@ -27,7 +27,7 @@ whitespace-collapsed text):
     interoperability and tests.
 
 Text with no tokens gets the all-``EMPTY_VALUE`` row (what datasketch gives a
-MinHash that was never updated). :func:`dedup.lsh.band_keys` gives such rows
+MinHash that was never updated). :func:`dedup.sketch.lsh.band_keys` gives such rows
 keys that are unique per row, so an empty text is never an LSH candidate, and
 :func:`estimate_jaccard` returns 0.0 for it.
 

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import numpy as np
 
-from dedup.analysis import ChunkAnalysis
-from dedup.canonical import Member
-from dedup.columns import CategoryColumn, StringColumn
+from dedup.cluster.canonical import Member
 from dedup.documents import Document
 from dedup.io.writers import atomic_writer
+from dedup.stages.analyse import ChunkAnalysis
+from dedup.state.columns import CategoryColumn, StringColumn
 
 
 @dataclass

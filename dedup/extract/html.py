@@ -51,8 +51,8 @@ from types import FrameType
 import regex
 
 from dedup.config import BoilerplateConfig
-
-from .html_roles import (
+from dedup.extract.metadata import PageMetadata, page_metadata
+from dedup.extract.roles import (
     CHROME_REASONS,
     ROLE_CHROME_PREFIX,
     _alt_captions,
@@ -63,7 +63,6 @@ from .html_roles import (
     line_key,
     role_parts,
 )
-from .metadata import PageMetadata, page_metadata
 
 # Re-exported: the roles lived here first and callers import them from here.
 __all__ = [
@@ -242,7 +241,7 @@ def extract_html(
     >>> extract_html("<html></html>", BoilerplateConfig())  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    dedup.boilerplate.html.HtmlExtractionError: no article text found in the HTML: page skipped...
+    dedup.extract.html.HtmlExtractionError: no article text found in the HTML: page skipped...
     """
     # One extraction path for both entry points, so their texts cannot drift apart.
     text, _ = extract_html_with_roles(html, config, url, max_chars=max_chars)

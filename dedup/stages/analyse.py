@@ -14,20 +14,16 @@ from dataclasses import dataclass
 import numpy as np
 import xxhash
 
-from dedup.boilerplate import (
-    HtmlExtractionError,
-    SiteTemplates,
-    classify_text,
-)
-from dedup.boilerplate.html import extract_page
+from dedup.boilerplate import SiteTemplates, classify_text
 from dedup.boilerplate.rule_cache import LineRuleCache
+from dedup.cluster.near_dup import lsh_shape
 from dedup.config import BoilerplateConfig, Config
 from dedup.documents import Document
-from dedup.lsh import band_keys
-from dedup.minhash import MinHasher, MinHashParams
-from dedup.near_dup import lsh_shape
-from dedup.rewrite import apply_cuts, merge_spans
-from dedup.text import (
+from dedup.extract.html import HtmlExtractionError, extract_page
+from dedup.sketch.lsh import band_keys
+from dedup.sketch.minhash import MinHasher, MinHashParams
+from dedup.text.rewrite import apply_cuts, merge_spans
+from dedup.text.units import (
     paragraph_spans,
     sentence_spans_many,
     span_word_counts,

@@ -11,8 +11,8 @@ from collections.abc import Callable, Sequence
 import numba
 import numpy as np
 
-from dedup.lsh import sorted_unique
-from dedup.minhash import is_empty_signature
+from dedup.sketch.lsh import sorted_unique
+from dedup.sketch.minhash import is_empty_signature
 
 logger = logging.getLogger(__name__)
 
@@ -384,7 +384,7 @@ def split_by_keeper(
 ) -> list[tuple[int, list[int]]]:
     """Split one connected component into clusters that each match their keeper.
 
-    The pipeline runs the vectorised form (:mod:`dedup.keeper_split`); this
+    The pipeline runs the vectorised form (:mod:`dedup.cluster.keeper_split`); this
     per-pair one is its reference in the tests.
 
     LSH links chain: A~B and B~C does not make A~C. Repeatedly pick the keeper

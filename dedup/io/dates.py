@@ -4,13 +4,13 @@ Records carry dates as strings in many layouts, as Arrow timestamps or dates
 (Parquet gives :class:`datetime.datetime` / :class:`datetime.date`), or as
 POSIX seconds. The reader normalises every one of them once, here, to an
 aware UTC ISO 8601 string, so the ``earliest`` policy
-(:func:`dedup.canonical.parse_date`, ISO first) compares them exactly, and a
+(:func:`dedup.cluster.canonical.parse_date`, ISO first) compares them exactly, and a
 value that cannot be read is counted instead of silently becoming "unknown".
 
 ``input.date_format`` says how to read ambiguous strings:
 
 ``"auto"`` (default)
-    the lenient parser of :mod:`dedup.canonical`: ISO 8601, RFC 2822, "13 Sep
+    the lenient parser of :mod:`dedup.cluster.canonical`: ISO 8601, RFC 2822, "13 Sep
     2022"...; a slash date is read only when one reading is impossible
     ("13/09/2022"), so "03/12/2023" is unparsable.
 ``"dayfirst"`` / ``"monthfirst"``
@@ -27,7 +27,7 @@ import math
 import re
 from datetime import date, datetime, time, timezone
 
-from dedup.canonical import parse_date
+from dedup.cluster.canonical import parse_date
 
 DATE_FORMATS: tuple[str, ...] = ("auto", "dayfirst", "monthfirst")
 
@@ -57,7 +57,7 @@ def check_date_format(value: str) -> str | None:
 def normalise_date(value: object, date_format: str = "auto") -> str | None:
     """``value`` as an aware UTC ISO 8601 string; None when absent or unreadable.
 
-    Naive datetimes are taken as UTC (as :func:`~dedup.canonical.parse_date` does).
+    Naive datetimes are taken as UTC (as :func:`~dedup.cluster.canonical.parse_date` does).
 
     >>> normalise_date(datetime(2023, 12, 3, 8, 30))
     '2023-12-03T08:30:00+00:00'

@@ -1,7 +1,7 @@
 """Rebuilding a document's original text from the run's outputs alone.
 
 Used by report.html when the exact original is not available (a run that
-stored no texts for it, see :mod:`dedup.report_texts`): the output text plus
+stored no texts for it, see :mod:`dedup.report.texts`): the output text plus
 the removed spans (exact text and offsets) give the original, except that the
 whitespace tidied around each cut is guessed (:func:`rebuild_original`).
 """

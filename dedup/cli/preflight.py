@@ -15,9 +15,9 @@ import zlib
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+from dedup.cli.terminal import join_names
 from dedup.config import InputConfig
 from dedup.io.formats import INPUT_SUFFIXES, kind_of, open_stream
-from dedup.terminal import join_names
 
 # Records of a JSONL file looked at: refused only when none of them has the text field.
 PEEK_RECORDS = 20

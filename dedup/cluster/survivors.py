@@ -29,8 +29,8 @@ from typing import Any
 import numpy as np
 
 from dedup.config import Config
-from dedup.corpus_table import CorpusTable
-from dedup.decisions import (
+from dedup.state.corpus_table import CorpusTable
+from dedup.state.decisions import (
     CUT_PASSAGE,
     DOC_CLUSTER,
     KEEP_SPAN,

@@ -16,18 +16,11 @@ from typing import Protocol
 
 import numpy as np
 
-from dedup.big_buckets import rescue_pairs
-from dedup.canonical import Choice, Member, choose_keeper
-from dedup.cluster import (
-    connect_verified,
-    containment,
-    jaccard,
-    verify_pairs,
-    verify_pairs_estimated,
-    verify_pairs_tiled,
-)
-from dedup.containment import KeeperRank, rank_reason
-from dedup.keeper_split import (
+from dedup.cluster.big_buckets import rescue_pairs
+from dedup.cluster.canonical import Choice, Member, choose_keeper
+from dedup.cluster.components import connected_components
+from dedup.cluster.containment import KeeperRank, rank_reason
+from dedup.cluster.keeper_split import (
     EstimatedScores,
     ExactScores,
     LocalScores,
@@ -35,9 +28,16 @@ from dedup.keeper_split import (
     StageStats,
     split_component,
 )
-from dedup.lsh import optimal_params
-from dedup.minhash import estimate_jaccard, is_empty_signature
-from dedup.union_find import connected_components
+from dedup.cluster.verify import (
+    connect_verified,
+    containment,
+    jaccard,
+    verify_pairs,
+    verify_pairs_estimated,
+    verify_pairs_tiled,
+)
+from dedup.sketch.lsh import optimal_params
+from dedup.sketch.minhash import estimate_jaccard, is_empty_signature
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ class ExactVerifier:
 
     def connect(self, n: int, pairs: np.ndarray) -> tuple[np.ndarray, int, int]:
         """Components of the passing pairs, checking only pairs not yet joined
-        (see :func:`dedup.cluster.connect_verified`): labels, checked, passed."""
+        (see :func:`dedup.cluster.verify.connect_verified`): labels, checked, passed."""
         sizes = self.sizes
         if sizes is None:
             sizes = np.array([s.shape[0] for s in self.shingles], dtype=np.int64)
@@ -213,15 +213,15 @@ def clusters_from_pairs(
     keeper policy. When some members of a group are ``preferred`` (passages of
     a document that is itself the kept copy of a duplicate document), the
     keeper is chosen among those, by the policy; ``rank`` (a
-    :class:`dedup.containment.KeeperRank`, or any map from a component's
+    :class:`dedup.cluster.containment.KeeperRank`, or any map from a component's
     sorted unit ids to integers) generalises that: the keeper is the policy's
     choice among the members of the highest rank; with ``central``, a more
     central member that more members match is kept instead (see
-    :func:`dedup.keeper_split.split_component`). ``stats`` collects counts;
+    :func:`dedup.cluster.keeper_split.split_component`). ``stats`` collects counts;
     ``progress(k)`` is told of every component of k units once it is split.
     ``buckets`` are the members of LSH buckets reduced to a star and a chain:
     their members left in no cluster are verified again against a few centres
-    (see :mod:`dedup.big_buckets`), and the split redone when one joins.
+    (see :mod:`dedup.cluster.big_buckets`), and the split redone when one joins.
     """
     arr = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     connect = getattr(verifier, "connect", None)

@@ -1,6 +1,6 @@
 """What a keeper score means, in words, for each canonical policy (report.html).
 
-clusters.jsonl keeps the raw score (higher wins, see :mod:`dedup.canonical`);
+clusters.jsonl keeps the raw score (higher wins, see :mod:`dedup.cluster.canonical`);
 "score -3.000" says nothing to a reader, "input position 3 (earlier wins)"
 does.
 """
@@ -11,7 +11,7 @@ import math
 from collections.abc import Sequence
 from datetime import datetime, timezone
 
-from dedup.canonical import UNKNOWN_DATE_SCORE
+from dedup.cluster.canonical import UNKNOWN_DATE_SCORE
 
 
 def score_meaning(policy: str, score: float | None, source_priority: Sequence[str] = ()) -> str:

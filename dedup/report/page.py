@@ -22,7 +22,7 @@ Every string that comes from the corpus or from OUTDIR's files is escaped with
 :func:`html.escape`; nothing from the data goes into the script.
 
 The run that writes the page also stores the exact texts it shows in
-``report-texts.gz`` (:mod:`dedup.report_texts`), so ``dedup report OUTDIR``
+``report-texts.gz`` (:mod:`dedup.report.texts`), so ``dedup report OUTDIR``
 rebuilds the same page. Only a document missing there (a larger
 ``--max-documents``, an older run) has its original rebuilt from its output
 text plus its removed spans (exact text and offsets), see
@@ -32,7 +32,7 @@ the whitespace of the kept text around cuts may differ, and the page says so.
 Members of a document cluster are shown as they were compared: with their
 boilerplate cut (for a dropped copy this needs the stored cuts; without them
 its original is shown, and said to be). Each keeper score is said in words
-(:mod:`dedup.report_scores`).
+(:mod:`dedup.report.scores`).
 """
 
 from __future__ import annotations
@@ -56,10 +56,10 @@ from typing import Any
 from dedup.io.outdir import CLUSTERS, DOCUMENTS, REMOVED, REPORT, is_complete
 from dedup.io.outfiles import find_output, iter_numbered, open_text
 from dedup.io.writers import atomic_writer, dumps
-from dedup.report_rebuild import rebuild_original
-from dedup.report_scores import score_meaning
-from dedup.report_texts import PageText, Spans, as_page_texts, read_page_texts, write_page_texts
-from dedup.rewrite import apply_cuts, merge_spans
+from dedup.report.rebuild import rebuild_original
+from dedup.report.scores import score_meaning
+from dedup.report.texts import PageText, Spans, as_page_texts, read_page_texts, write_page_texts
+from dedup.text.rewrite import apply_cuts, merge_spans
 
 logger = logging.getLogger(__name__)
 

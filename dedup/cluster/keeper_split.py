@@ -1,6 +1,6 @@
 """Splitting a connected component around its keepers, one vectorised pass per keeper.
 
-The rule is :func:`dedup.cluster.split_by_keeper`'s: repeatedly take the best
+The rule is :func:`dedup.cluster.verify.split_by_keeper`'s: repeatedly take the best
 remaining member under the keeper policy as keeper, put into its cluster every
 remaining member that is a copy of it, and go on with the rest. Here the
 component's shingle sets (or signatures) are gathered into arrays once, each
@@ -19,9 +19,9 @@ from typing import Protocol
 import numba
 import numpy as np
 
-from dedup.canonical import Member, _tiebreak, choose_keeper
-from dedup.cluster import merge_count
-from dedup.minhash import is_empty_signature
+from dedup.cluster.canonical import Member, _tiebreak, choose_keeper
+from dedup.cluster.verify import merge_count
+from dedup.sketch.minhash import is_empty_signature
 
 __all__ = [
     "EstimatedScores",
@@ -90,7 +90,7 @@ def _keeper_intersections(  # pragma: no cover - compiled
 class ExactScores:
     """Exact Jaccard (or containment) over sets packed as ``flat[offsets[i]:offsets[i+1]]``.
 
-    Scores equal :meth:`dedup.near_dup.MatchRule.keeper_similarity` bit for bit:
+    Scores equal :meth:`dedup.cluster.near_dup.MatchRule.keeper_similarity` bit for bit:
     a member larger than the keeper matches by Jaccard only.
 
     >>> sets = [np.array([1, 2, 3, 4], np.uint64), np.array([1, 2, 3, 5], np.uint64),
@@ -223,7 +223,7 @@ def split_component(
 
     ``rank[i]`` (integers, higher first; a bool array works) orders members
     before the policy does: each round's keeper is the policy's best among the
-    remaining members of the highest rank (see :mod:`dedup.containment`).
+    remaining members of the highest rank (see :mod:`dedup.cluster.containment`).
     Cluster members are in position order; the keeper's own score is 1.0.
 
     With ``central`` (and a scorer with ``centrality``), each round also

@@ -1,0 +1,1 @@
+"""The command line (clean, strip, eval, report, index): arguments only; the API does the work."""

@@ -1,0 +1,1 @@
+"""Near-duplicate clusters: verify pairs, find components, split around keepers, pick keepers."""

@@ -1,0 +1,1 @@
+"""``dedup eval``: deduplication and boilerplate quality against a user's gold labels."""

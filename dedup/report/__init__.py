@@ -1,0 +1,1 @@
+"""report.html: the page people judge a cleaning run by, built from OUTDIR alone."""

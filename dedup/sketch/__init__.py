@@ -1,0 +1,1 @@
+"""MinHash signatures and the LSH bands over them."""

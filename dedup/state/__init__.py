@@ -1,0 +1,1 @@
+"""The driver's corpus-wide state: the unit table, its compact columns, the decisions."""

@@ -1,0 +1,1 @@
+"""Text units with exact character offsets, word counts, and rewriting after removals."""
