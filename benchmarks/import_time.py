@@ -4,7 +4,7 @@
 
 Each statement runs in a new interpreter, timed with ``perf_counter`` around it
 (interpreter start-up excluded); the figure is the median of ``--repeat`` runs. The
-ratio is to ``import dedup.stages.pipeline`` (the whole stack: numba, numpy, pyarrow,
+ratio is to ``import dedup.stages.run`` (the whole stack: numba, numpy, pyarrow,
 trafilatura) measured in the same run. Target (issue 18): ``from dedup import Config``
 under 0.3 s. tests/test_imports.py checks the deterministic part (which modules load).
 """
@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 STATEMENTS = {
     "from dedup import Config": "from dedup import Config",
-    "import dedup.stages.pipeline (whole stack)": "import dedup.stages.pipeline",
+    "import dedup.stages.run (whole stack)": "import dedup.stages.run",
 }
 
 
@@ -44,7 +44,7 @@ def main() -> None:
         label: statistics.median(import_seconds(stmt) for _ in range(args.repeat))
         for label, stmt in STATEMENTS.items()
     }
-    base = medians["import dedup.stages.pipeline (whole stack)"]
+    base = medians["import dedup.stages.run (whole stack)"]
     for label, seconds in medians.items():
         print(f"{label:40s} {seconds:7.3f} s  ({seconds / base:.3f} of the whole stack)")
 

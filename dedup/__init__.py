@@ -22,7 +22,7 @@ logging.getLogger("dedup").addHandler(logging.NullHandler())
 if TYPE_CHECKING:
     from dedup.api import clean, clean_dataset, clean_records, strip
     from dedup.config import Config, ConfigError
-    from dedup.stages.pipeline import CleanResult
+    from dedup.io.results import CleanResult
 
 __getattr__, __dir__ = lazy_exports(
     __name__,
@@ -33,7 +33,7 @@ __getattr__, __dir__ = lazy_exports(
         "strip": ".api",
         "Config": ".config",
         "ConfigError": ".config",
-        "CleanResult": ".stages.pipeline",
+        "CleanResult": ".io.results",
     },
 )
 

@@ -30,12 +30,13 @@ from dedup.index import Index, IndexParams, open_index
 from dedup.io.outdir import REPORT, WORK_DIR, FileSink, StreamSink, run_marker
 from dedup.io.outfiles import input_arrow_types
 from dedup.io.readers import ErrorLog, iter_records, read_inputs
+from dedup.io.results import CleanResult
 from dedup.io.spool import Spool
 from dedup.io.writers import write_json
 from dedup.report.page import write_report_html
 from dedup.report.texts import SpoolPageTexts
 from dedup.stages.analyse import extract_chunk
-from dedup.stages.pipeline import CleanResult, run_pipeline
+from dedup.stages.run import run_pipeline
 
 if TYPE_CHECKING:
     from dedup.integrations.hf_datasets import CleanedDataset
@@ -275,7 +276,7 @@ def explain(
         for _, message in failed:
             errors.add(doc.source, doc.line, message)
         docs.extend(kept)
-    # The same site templates as a run learns (pipeline.template_stage), so that
+    # The same site templates as a run learns (dedup.stages.templates.template_stage), so that
     # the table shows what `dedup strip` removes; that needs every page first.
     templates = (
         learn_templates(((d.site, d.text) for d in docs), bp)

@@ -8,8 +8,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.documents import SpanRef
-from dedup.stages.pipeline import ListSink
+from dedup.io.records import SpanRef
+from dedup.io.results import ListSink
 from dedup.state.columns import CategoryColumn, StringColumn
 from dedup.state.corpus_table import CorpusTable
 from dedup.state.decisions import (

@@ -167,7 +167,7 @@ def test_from_dedup_import_config_does_not_load_the_stack() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
     )
     loaded = set(json.loads(proc.stdout))
-    heavy = {"numba", "numpy", "pyarrow", "trafilatura", "lxml", "regex", "dedup.stages.pipeline"}
+    heavy = {"numba", "numpy", "pyarrow", "trafilatura", "lxml", "regex", "dedup.stages.run"}
     assert not heavy & loaded
     assert {m for m in loaded if m.startswith("dedup")} <= {
         "dedup",

@@ -97,7 +97,7 @@ def test_estimated_verification_finds_the_same_copies_on_clear_cases():
 def test_passage_keys_bucketed_in_parts_give_the_same_clusters(monkeypatch) -> None:
     """Large corpora bucket each band's passage keys in 16 parts by their top
     bits; forced on a small corpus, the result must not change."""
-    import dedup.stages.pipeline as pipeline
+    import dedup.stages.candidates as candidates
 
     shared = [
         "The river rose overnight and the council opened three shelters near the old bridge.",
@@ -111,7 +111,7 @@ def test_passage_keys_bucketed_in_parts_give_the_same_clusters(monkeypatch) -> N
     config = Config()
     config.run.quiet = True
     whole = clean_records(records, config)
-    monkeypatch.setattr(pipeline, "_PARTITION_FROM", 0)
+    monkeypatch.setattr(candidates, "PARTITION_FROM", 0)
     parted = clean_records(records, config)
     assert whole.clusters == parted.clusters and whole.documents == parted.documents
     assert sum(c["level"] == "passage" for c in whole.clusters) >= 2

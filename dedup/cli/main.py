@@ -27,7 +27,7 @@ from dedup.config import Config, ConfigError
 from dedup.index import IndexStoreError
 from dedup.io.outdir import OutdirError, check_outdir
 from dedup.io.readers import InputFatalError
-from dedup.stages.pipeline import CleanResult
+from dedup.io.results import CleanResult
 from dedup.version import __version__
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_OUTPUT = 0, 1, 2, 3

@@ -17,7 +17,7 @@ from typing import Any, Protocol
 
 import numpy as np
 
-from dedup.documents import Removal, SpanRef
+from dedup.io.records import Removal, SpanRef
 from dedup.state.corpus_table import CorpusTable
 from dedup.text.rewrite import Covered
 
