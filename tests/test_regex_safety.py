@@ -118,7 +118,7 @@ CRAFTED: dict[str, list[str]] = {
     "dedup.boilerplate.lines._ANCHORED_UNION": ["Follow " + "a" * N, "By " + "Ab " * 6000],
     "dedup.extract.html._LONG_TAG": ["<" + "a=" * N, "<a " * N, "<" + "x" * 50_000],
     "dedup.extract.roles._CAMEL": ["aA" * N],
-    "dedup.report.page._TOKEN_RE": [" \t" * N],
+    "dedup.report.cluster_view._TOKEN_RE": [" \t" * N],
     "dedup.io.charset._META_CHARSET": ["charset" + " " * N + "=" + " " * N],
 }
 

@@ -13,16 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup import Config, clean
+from dedup.cli.report import add_report_arguments, main_report
 from dedup.io.outdir import INCOMPLETE_MARKER
-from dedup.report.page import (
-    _JS,
-    add_report_arguments,
-    build_report_html,
-    main_report,
-    rebuild_original,
-    timings_of,
-    write_report_html,
-)
+from dedup.report.assets import JS
+from dedup.report.outdir import timings_of
+from dedup.report.page import build_report_html, write_report_html
+from dedup.report.rebuild import rebuild_original
 from dedup.text.rewrite import apply_cuts, squash
 from tests.conftest import SEEDS
 
@@ -59,7 +55,7 @@ def _cluster_with(tree: Any, sentence: str) -> Any:
 
 def _only_our_script_and_no_handlers(tree: Any) -> None:
     scripts = tree.xpath("//script")
-    assert len(scripts) == 1 and scripts[0].text == _JS
+    assert len(scripts) == 1 and scripts[0].text == JS
     for el in tree.iter():
         if not isinstance(el.tag, str):
             continue

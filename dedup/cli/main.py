@@ -270,7 +270,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="rebuild report.html of a finished run",
         description="Rebuild OUTDIR/report.html from a finished run's files.",
     )
-    from dedup.report.page import add_report_arguments
+    from dedup.cli.report import add_report_arguments
 
     add_report_arguments(pr)
 
@@ -482,7 +482,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return main_eval(args)
     if args.command == "report":
-        from dedup.report.page import main_report
+        from dedup.cli.report import main_report
 
         return main_report(args)
     if args.command == "index" and args.index_command == "info":
