@@ -1,4 +1,4 @@
-"""dedup.eval.evaluate: cluster metrics against scikit-learn, span metrics, file formats."""
+"""dedup.eval: cluster metrics against scikit-learn, span metrics, file formats."""
 
 from __future__ import annotations
 
@@ -14,17 +14,11 @@ from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score
 from sklearn.metrics.cluster import pair_confusion_matrix
 
-from dedup.eval.evaluate import (
-    EvalInputError,
-    PassageOccurrence,
-    add_eval_arguments,
-    cluster_metrics,
-    format_table,
-    main_eval,
-    passage_assignments,
-    run_eval,
-    span_metrics,
-)
+from dedup.eval.cli import add_eval_arguments, main_eval
+from dedup.eval.load import EvalInputError
+from dedup.eval.metrics import cluster_metrics, span_metrics
+from dedup.eval.passages import PassageOccurrence, passage_assignments
+from dedup.eval.run import format_table, run_eval
 
 # ------------------------------------------------------------------- reference helpers
 
