@@ -9,6 +9,7 @@ docs/eval.md.
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections import Counter
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -117,9 +118,11 @@ def cluster_metrics(gold: Mapping[K, Hashable], pred: Mapping[K, Hashable]) -> C
     recall = _ratio(true_pairs, gold_pairs)
 
     # B-cubed: an item in cell (g, p) has |cell| items in common with its own
-    # clusters, so summing per cell avoids a loop over items.
-    b_p = sum(n * n / pred_sizes[p] for (_, p), n in cells.items())
-    b_r = sum(n * n / gold_sizes[g] for (g, _), n in cells.items())
+    # clusters, so summing per cell avoids a loop over items. fsum: the cells come
+    # in set order, which varies with the hash seed, and a plain float sum would
+    # change in the last digit from run to run.
+    b_p = math.fsum(n * n / pred_sizes[p] for (_, p), n in cells.items())
+    b_r = math.fsum(n * n / gold_sizes[g] for (g, _), n in cells.items())
     b_precision = _ratio(b_p, n_items)
     b_recall = _ratio(b_r, n_items)
 
