@@ -66,7 +66,7 @@ hard negatives (not duplicates at the document level)
     Not in the corpus: background passages, quotations, footers and the
     bodies of the hard negatives come from these; each paragraph is used once.
 
-Outputs (gold files in the formats of ``dedup eval``, see dedup/eval/evaluate.py):
+Outputs (gold files in the formats of ``dedup eval``, see docs/eval.md):
 
 - ``corpus.jsonl``: ``{"id", "text", "url", "site", "date"}``, shuffled;
   paragraphs separated by a blank line, headline first.

@@ -6,7 +6,7 @@ Builds the corpus with benchmarks/make_neardup.py (or takes ``--corpus DIR``
 made by it), then in one run:
 
 1. ``dedup.clean_records`` at the default Config: document- and passage-level
-   pairwise/B-cubed/ARI from ``dedup.eval.evaluate``, plus boilerplate scores
+   pairwise/B-cubed/ARI from ``dedup.eval.metrics``, plus boilerplate scores
    against the lines the generator added;
 2. the baseline most users would write: ``datasketch.MinHash`` over the same
    shingles (``\\w+`` tokens of the casefolded raw text, word n-grams joined by
@@ -68,7 +68,8 @@ import regex
 from datasketch import MinHash, MinHashLSH
 
 from dedup import Config, clean_records
-from dedup.eval.evaluate import ClusterMetrics, EvalResult, SpanMetrics, run_eval
+from dedup.eval.metrics import ClusterMetrics, SpanMetrics
+from dedup.eval.run import EvalResult, run_eval
 from dedup.text.units import sentence_spans
 
 HERE = Path(__file__).resolve().parent
@@ -110,7 +111,7 @@ def _write_jsonl(path: Path, rows: Iterable[dict[str, Any]]) -> None:
 def score(
     corpus: Corpus, clusters: list[dict[str, Any]], removed: list[dict[str, Any]] | None = None
 ) -> dict[str, EvalResult]:
-    """Document, passage (and with ``removed`` boilerplate) results via dedup.eval.evaluate."""
+    """Document, passage (and with ``removed`` boilerplate) results via dedup.eval.run."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp)
         _write_jsonl(out / "clusters.jsonl", clusters)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 
 from dedup import Config, clean_records
-from dedup.eval.evaluate import cluster_metrics
+from dedup.eval.metrics import cluster_metrics
 
 BACKGROUND = [
     "The two countries have been locked in a decades-old conflict over Nagorno-Karabakh, "

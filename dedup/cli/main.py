@@ -279,7 +279,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="score clusters or removed spans against gold labels",
         description="Cluster and boilerplate quality metrics against gold.",
     )
-    from dedup.eval.evaluate import add_eval_arguments
+    from dedup.eval.cli import add_eval_arguments
 
     add_eval_arguments(pe)
     return parser
@@ -478,7 +478,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "eval":
-        from dedup.eval.evaluate import main_eval
+        from dedup.eval.cli import main_eval
 
         return main_eval(args)
     if args.command == "report":
