@@ -39,7 +39,6 @@ from dedup.cluster.near_dup import (
     Cluster,
     EstimatedVerifier,
     ExactVerifier,
-    LshShape,
     MatchRule,
     Verifier,
     clusters_from_pairs,
@@ -55,13 +54,12 @@ from dedup.io.readers import ErrorLog
 from dedup.io.results import CleanResult, ListSink
 from dedup.io.spool import MappedRagged, RaggedView, Spool
 from dedup.sketch.lsh import candidate_pairs, merge_sorted_unique, salted_keys
+from dedup.sketch.shapes import LshShape, Shapes, lsh_shapes
 from dedup.stages.analyse import (
     ChunkAnalysis,
     Cut,
-    Shapes,
     analyse_chunk,
     extract_chunk,
-    lsh_shapes,
 )
 from dedup.stages.job import describe_job, fingerprint, job_differences
 from dedup.stages.memory import (
