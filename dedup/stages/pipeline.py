@@ -50,7 +50,7 @@ from dedup.config import Config, ConfigError
 from dedup.documents import Document, Removal, SpanRef
 from dedup.engines.base import Engine
 from dedup.index import Index, IndexEntry
-from dedup.io.readers import ErrorLog
+from dedup.io.errors import ErrorLog
 from dedup.io.results import CleanResult, ListSink
 from dedup.io.spool import MappedRagged, RaggedView, Spool
 from dedup.sketch.lsh import candidate_pairs, merge_sorted_unique, salted_keys
