@@ -14,7 +14,6 @@ of raising, so one bad record never loses the rest of the input.
 
 from __future__ import annotations
 
-import logging
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -32,11 +31,7 @@ from dedup.io.record_fields import record_to_document
 from dedup.io.whole_files import read_whole
 from dedup.io.writers import json_safe
 
-log = logging.getLogger(__name__)
-
 __all__ = ["iter_records", "read_inputs"]
-
-ALL_SUFFIXES = INPUT_SUFFIXES
 
 
 def read_inputs(
@@ -81,7 +76,7 @@ def _read_one(
             key=lambda p: p.relative_to(path).as_posix(),
         )
         if not files:
-            errors.add(str(path), None, f"no input files ({', '.join(ALL_SUFFIXES)}) here")
+            errors.add(str(path), None, f"no input files ({', '.join(INPUT_SUFFIXES)}) here")
         for f in files:
             rel = f.relative_to(path).as_posix()
             parent = f.parent.relative_to(path).as_posix()
@@ -143,7 +138,7 @@ def _read_file(
         if batches is not None:
             yield from read_batches(batches, source, "Arrow", config, errors, counter)
     else:
-        errors.add(source, None, f"unsupported file type; use one of {', '.join(ALL_SUFFIXES)}")
+        errors.add(source, None, f"unsupported file type; use one of {', '.join(INPUT_SUFFIXES)}")
 
 
 def iter_records(

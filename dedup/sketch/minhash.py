@@ -32,7 +32,6 @@ kernel and for the Python shingling of the datasketch schemes.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -41,8 +40,6 @@ import numpy as np
 from dedup.sketch.compat import datasketch_minima, permutations
 from dedup.sketch.kernels import shingle_kernel, sign_hashes, sort_unique_runs
 from dedup.sketch.tokens import SHINGLES, fold_table, shingle_strings, word_table
-
-logger = logging.getLogger(__name__)
 
 __all__ = [
     "EMPTY_VALUE",
