@@ -15,13 +15,16 @@ import json
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from dedup.index.errors import IndexParamsMismatch, IndexStoreError
 from dedup.sketch.minhash import MinHashParams
 from dedup.sketch.shapes import lsh_shapes
+
+if TYPE_CHECKING:
+    from dedup.config import Config
 
 logger = logging.getLogger(__name__)
 
@@ -93,7 +96,7 @@ class IndexParams:
                 )
 
     @classmethod
-    def from_config(cls, config: Any) -> IndexParams:
+    def from_config(cls, config: Config) -> IndexParams:
         """The parameters a :class:`dedup.config.Config` implies (bands/rows 0 = from threshold)."""
         mh = config.minhash
         shapes = lsh_shapes(config)
