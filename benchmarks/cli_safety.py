@@ -54,7 +54,8 @@ def _median_time(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
 def refusal(repeat: int) -> None:
     from dedup.cli.preflight import UsageError, check_inputs
     from dedup.config import InputConfig
-    from dedup.io.readers import ErrorLog, read_inputs
+    from dedup.io.errors import ErrorLog
+    from dedup.io.readers import read_inputs
 
     if not DATA.exists():
         print(f"skip 1: {DATA} not found")

@@ -58,10 +58,11 @@ def worker(n: int, repeat: int, heavy: bool) -> dict[str, float]:
     from benchmarks._corpus import synthetic_corpus
     from dedup.cluster.canonical import Member
     from dedup.cluster.keeper_split import StageStats
-    from dedup.cluster.near_dup import ExactVerifier, MatchRule, clusters_from_pairs, lsh_shape
+    from dedup.cluster.near_dup import ExactVerifier, MatchRule, clusters_from_pairs
     from dedup.config import Config
     from dedup.sketch.lsh import band_keys, candidate_pairs
     from dedup.sketch.minhash import MinHasher, MinHashParams
+    from dedup.sketch.shapes import lsh_shape
 
     dc = Config().document
     mh = Config().minhash

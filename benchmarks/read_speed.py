@@ -29,7 +29,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from dedup.config import InputConfig
-from dedup.io.readers import ErrorLog, read_inputs
+from dedup.io.errors import ErrorLog
+from dedup.io.readers import read_inputs
 
 DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "trafilatura-dev.jsonl.gz"
 

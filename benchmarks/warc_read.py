@@ -28,7 +28,8 @@ from pathlib import Path
 from fastwarc.warc import ArchiveIterator, WarcRecordType
 
 from dedup.config import InputConfig
-from dedup.io.readers import ErrorLog, read_inputs
+from dedup.io.errors import ErrorLog
+from dedup.io.readers import read_inputs
 
 AEB = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "aeb" / "html"
 

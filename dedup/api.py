@@ -27,9 +27,10 @@ from dedup.config import Config
 from dedup.documents import InputError
 from dedup.engines import Engine, make_engine
 from dedup.index import Index, IndexParams, open_index
+from dedup.io.errors import ErrorLog
 from dedup.io.outdir import REPORT, WORK_DIR, FileSink, StreamSink, run_marker
 from dedup.io.outfiles import input_arrow_types
-from dedup.io.readers import ErrorLog, iter_records, read_inputs
+from dedup.io.readers import iter_records, read_inputs
 from dedup.io.results import CleanResult
 from dedup.io.spool import Spool
 from dedup.io.writers import write_json

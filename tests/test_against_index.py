@@ -150,6 +150,7 @@ def test_index_with_other_parameters_is_refused(tmp_path: Path):
         clean_records(b, CONFIG.replace(index={"against": index}, minhash={"num_perm": 64}))
 
 
+@pytest.mark.slow
 def test_command_line_round_trip_and_errors(tmp_path: Path):
     a, b = corpora()
     index = tmp_path / "a.sqlite"

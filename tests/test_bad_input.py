@@ -20,7 +20,8 @@ import pytest
 
 from dedup import Config, clean_records
 from dedup.cli.main import main
-from dedup.io.readers import ErrorLog, read_inputs
+from dedup.io.errors import ErrorLog
+from dedup.io.readers import read_inputs
 
 GOOD = [
     {"id": "good1", "text": "The committee approved the new budget after a long debate on Monday."},

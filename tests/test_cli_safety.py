@@ -117,6 +117,7 @@ def test_item06_ctrl_c_then_resume(tmp_path: Path):
     assert sorted(p.name for p in out.iterdir()) == sorted(RUN_FILES)
 
 
+@pytest.mark.slow
 def test_item06_resume_after_sigkill_leaves_no_temporaries(tmp_path: Path):
     proc, args, out = _run_part_way(tmp_path)
     assert list(out.glob(".documents.jsonl.*.tmp"))
@@ -257,6 +258,7 @@ def test_item08_refuses_an_input_that_contains_outdir(tmp_path: Path):
     assert not (src / "out").exists()
 
 
+@pytest.mark.slow
 def test_item08_refuses_an_input_holding_an_earlier_run(tmp_path: Path):
     src = tmp_path / "corpus"
     src.mkdir()

@@ -333,12 +333,14 @@ def _check_index_info(location: str, tmp_path: Path) -> None:
     assert "documents  7" in text and "crawl-1" in text and "seeds" in text
 
 
+@pytest.mark.slow
 def test_item20_index_info_sqlite(tmp_path: Path):
     _check_index_info(str(tmp_path / "kept.sqlite"), tmp_path)
     proc = dedup("index", "info", str(tmp_path / "none.sqlite"))
     assert proc.returncode == 2 and "no index at" in proc.stderr.decode()
 
 
+@pytest.mark.slow
 def test_item20_index_info_redis(tmp_path: Path, redis_url: str):  # noqa: F811
     _check_index_info(fresh(redis_url), tmp_path)
 
@@ -409,6 +411,7 @@ def test_item21_cli_bars_are_labelled_on_a_sizeless_terminal(tmp_path: Path):
     assert "documents: 40 in" in out
 
 
+@pytest.mark.slow
 def test_item21_ray_logs_are_silent_without_verbose(tmp_path: Path):
     pytest.importorskip("ray")
     proc = dedup(

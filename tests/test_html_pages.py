@@ -17,7 +17,8 @@ from dedup.config import BoilerplateConfig, Config
 from dedup.extract import HtmlExtractionError, extract_html
 from dedup.extract.html import extract_page
 from dedup.io.charset import decode_html
-from dedup.io.readers import ErrorLog, read_inputs
+from dedup.io.errors import ErrorLog
+from dedup.io.readers import read_inputs
 from dedup.stages.analyse import extract_chunk
 
 PARA = (

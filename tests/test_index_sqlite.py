@@ -507,7 +507,7 @@ def test_same_source_restricts_matches_to_the_units_site(tmp_path: Path) -> None
 
 def test_params_from_config_follow_the_run() -> None:
     from dedup.config import Config
-    from dedup.stages.analyse import lsh_shapes
+    from dedup.sketch.shapes import lsh_shapes
 
     config = Config()
     p = IndexParams.from_config(config)

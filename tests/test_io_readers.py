@@ -10,7 +10,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from dedup.config import InputConfig
-from dedup.io.readers import ErrorLog, InputFatalError, read_inputs
+from dedup.io.errors import ErrorLog, InputFatalError
+from dedup.io.readers import read_inputs
 
 
 def read(inputs, config=None, strict=False, stdin=None):

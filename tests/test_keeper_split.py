@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup.cluster.canonical import Member, choose_keeper
-from dedup.cluster.components import UnionFind, connected_components
+from dedup.cluster.components import connected_components
 from dedup.cluster.keeper_split import ExactScores, StageStats, split_component
 from dedup.cluster.near_dup import (
     Cluster,
@@ -21,6 +21,7 @@ from dedup.cluster.near_dup import (
 )
 from dedup.cluster.verify import connect_verified, split_by_keeper, verify_pairs
 from dedup.sketch.lsh import candidate_pairs, merge_sorted_unique
+from tests.components_oracle import components
 
 
 def _members(lengths: Sequence[int], orders: Sequence[int]) -> list[Member]:
@@ -47,18 +48,15 @@ def _reference(
     policy: str,
     preferred: set[int],
 ) -> list[Row]:
-    """The pre-vectorisation algorithm, pair by pair: Python union-find over the
+    """The pre-vectorisation algorithm, pair by pair: plain components of the
     verified pairs, then split_by_keeper with a policy call per round."""
-    uf = UnionFind(n)
-    for a, b in verifier.verify(pairs).tolist():
-        uf.union(a, b)
 
     def keeper_of(idx: Sequence[int]) -> int:
         among = [i for i in idx if i in preferred] or list(idx)
         return among[choose_keeper([members[i] for i in among], policy).keeper]
 
     out = []
-    for comp in uf.components():
+    for comp in components(n, verifier.verify(pairs).tolist()):
         if len(comp) < 2:
             continue
         for keeper, cluster in split_by_keeper(

@@ -269,6 +269,7 @@ def examples(default: int) -> settings:
     return settings(max_examples=settings.default.max_examples if FUZZ else default)
 
 
+@pytest.mark.slow
 @examples(80)
 @given(corpus(), configs)
 def test_lossless_accounting_and_one_survivor_per_cluster(texts: list[str], config: Config) -> None:
@@ -323,6 +324,7 @@ CONTEXT_REASONS = frozenset(
 )
 
 
+@pytest.mark.slow
 @examples(40)
 @given(corpus(PLAIN_BREAKS), configs)
 def test_cleaning_again_removes_only_context_boilerplate(texts: list[str], config: Config) -> None:

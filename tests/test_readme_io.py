@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import datasets
+import pytest
 
 from tests.test_warc import html_records, wet_records
 from tests.warc_files import gzip_members
@@ -43,6 +44,7 @@ def make_inputs(here: Path) -> None:
     (here / "gold.jsonl").write_text("".join(json.dumps(r) + "\n" for r in gold))
 
 
+@pytest.mark.slow
 def test_readme_io_examples_run(tmp_path):
     found = blocks()
     assert [lang for lang, _ in found] == ["bash", "python", "python"]

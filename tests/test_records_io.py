@@ -16,7 +16,8 @@ import pytest
 from dedup import Config, clean, clean_records
 from dedup.cli.main import main
 from dedup.config import ConfigError, InputConfig
-from dedup.io.readers import DuplicateIdError, ErrorLog, read_inputs
+from dedup.io.errors import DuplicateIdError, ErrorLog
+from dedup.io.readers import read_inputs
 
 # Two copies of one story (document-level duplicates) and an unrelated one.
 STORY = (

@@ -12,6 +12,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from dedup.io.outdir import INCOMPLETE_MARKER, WORK_DIR, is_complete
 
 FILES = ("documents.jsonl", "removed.jsonl", "clusters.jsonl")
@@ -49,6 +51,7 @@ def _run(corpus: Path, out: Path, *extra: str) -> subprocess.Popen[bytes]:
     )
 
 
+@pytest.mark.slow
 def test_killed_run_looks_incomplete_and_resume_gives_the_same_bytes(tmp_path: Path):
     corpus = _corpus(tmp_path / "corpus.jsonl")
     chunking = ("--config", str(tmp_path / "c.toml"))

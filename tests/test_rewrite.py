@@ -11,7 +11,6 @@ from dedup.text.rewrite import (
     delete_spans,
     merge_spans,
     squash,
-    subtract_spans,
 )
 
 texts = st.text(alphabet=st.sampled_from(list("ab .,\n“”")), max_size=80)
@@ -51,17 +50,6 @@ def test_merge_spans_is_sorted_disjoint_and_covers_the_same_points(spans):
     assert covered == {i for s, e in merged for i in range(s, e)}
 
 
-@given(
-    st.tuples(st.integers(0, 40), st.integers(0, 40)).map(sorted),
-    st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)).map(sorted), max_size=5),
-)
-def test_subtract_spans(span, taken):
-    merged = merge_spans(tuple(t) for t in taken)
-    pieces = subtract_spans(tuple(span), merged)
-    expect = {i for i in range(*span)} - {i for s, e in merged for i in range(s, e)}
-    assert {i for s, e in pieces for i in range(s, e)} == expect
-
-
 def test_cut_line_takes_its_line_break_but_keeps_paragraph_breaks():
     text = "Title\nRead more: elsewhere\nBody one.\n\nBody two."
     start = text.index("Read")
@@ -84,16 +72,27 @@ def test_quote_gaps_in_untouched_lines_are_left_alone():
     )
 
 
+def _runs(points: list[int]) -> list[tuple[int, int]]:
+    """Sorted distinct points as maximal half-open runs: [1, 2, 5] -> [(1, 3), (5, 6)]."""
+    out: list[tuple[int, int]] = []
+    for p in points:
+        if out and out[-1][1] == p:
+            out[-1] = (out[-1][0], p + 1)
+        else:
+            out.append((p, p + 1))
+    return out
+
+
 @given(st.lists(st.tuples(st.integers(0, 40), st.integers(0, 40)), max_size=30))
-def test_covered_claims_match_subtract_then_merge(spans):
-    # The bisecting union must give, row by row, what re-merging everything gives.
+def test_covered_claims_match_point_sets(spans):
+    # The bisecting union must give, claim by claim, the runs of points of the
+    # span not covered before, and cover what re-merging everything covers.
     covered = Covered()
-    taken: list[tuple[int, int]] = []
+    points: set[int] = set()
     for s, e in spans:
-        want = subtract_spans((s, e), taken) if e > s else []
-        assert covered.claim(s, e) == want
-        taken = merge_spans([*taken, (s, e)])
-        assert covered.spans() == taken
+        assert covered.claim(s, e) == _runs([i for i in range(s, e) if i not in points])
+        points.update(range(s, e))
+        assert covered.spans() == merge_spans((i, i + 1) for i in points)
 
 
 @given(st.text(alphabet=st.sampled_from(list("ab \n\r\t\u2028“”")), max_size=60))

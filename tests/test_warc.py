@@ -10,7 +10,8 @@ import pytest
 
 from dedup import Config, clean
 from dedup.extract.html import extract_page
-from dedup.io.readers import ErrorLog, read_inputs
+from dedup.io.errors import ErrorLog
+from dedup.io.readers import read_inputs
 from dedup.io.warc import looks_like_warc
 from tests.test_properties import delete_spans, squash
 from tests.warc_files import gzip_members, http_response, page, warc_record, warcinfo

@@ -25,8 +25,8 @@ from dedup.cli.terminal import EXIT_SIGPIPE, ErrorPrinter, no_usable_input, sile
 from dedup.cluster.canonical import POLICIES
 from dedup.config import Config, ConfigError
 from dedup.index import IndexStoreError
+from dedup.io.errors import InputFatalError
 from dedup.io.outdir import OutdirError, check_outdir
-from dedup.io.readers import InputFatalError
 from dedup.io.results import CleanResult
 from dedup.version import __version__
 

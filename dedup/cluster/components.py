@@ -1,62 +1,11 @@
-"""Union-find (disjoint sets) and connected components over candidate pairs."""
+"""Connected components over candidate pairs: one compiled union-find pass."""
 
 from __future__ import annotations
 
 import numba
 import numpy as np
 
-__all__ = ["UnionFind", "connected_components"]
-
-
-class UnionFind:
-    """Disjoint sets over 0..n-1 with path compression and union by size.
-
-    >>> uf = UnionFind(5)
-    >>> uf.union(0, 1), uf.union(3, 4), uf.union(1, 0)
-    (True, True, False)
-    >>> uf.find(1) == uf.find(0), uf.find(2) == uf.find(3)
-    (True, False)
-    >>> uf.components()
-    [[0, 1], [2], [3, 4]]
-    """
-
-    def __init__(self, n: int) -> None:
-        if n < 0:
-            raise ValueError(f"n must be >= 0, got {n}")
-        self.parent = list(range(n))
-        self.size = [1] * n
-
-    def __len__(self) -> int:
-        return len(self.parent)
-
-    def find(self, x: int) -> int:
-        if not 0 <= x < len(self.parent):
-            raise IndexError(f"element {x} out of range 0..{len(self.parent) - 1}")
-        root = x
-        while self.parent[root] != root:
-            root = self.parent[root]
-        # Path compression: point every node on the way straight at the root.
-        while self.parent[x] != root:
-            self.parent[x], x = root, self.parent[x]
-        return root
-
-    def union(self, a: int, b: int) -> bool:
-        """Merge the sets of a and b; False if they were already one set."""
-        ra, rb = self.find(a), self.find(b)
-        if ra == rb:
-            return False
-        if self.size[ra] < self.size[rb]:
-            ra, rb = rb, ra
-        self.parent[rb] = ra
-        self.size[ra] += self.size[rb]
-        return True
-
-    def components(self) -> list[list[int]]:
-        """Every set as a sorted list, ordered by smallest member."""
-        groups: dict[int, list[int]] = {}
-        for x in range(len(self.parent)):
-            groups.setdefault(self.find(x), []).append(x)
-        return sorted(groups.values())
+__all__ = ["connected_components"]
 
 
 @numba.njit(cache=True, nogil=True)

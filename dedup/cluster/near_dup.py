@@ -36,7 +36,6 @@ from dedup.cluster.verify import (
     verify_pairs_estimated,
     verify_pairs_tiled,
 )
-from dedup.sketch.lsh import optimal_params
 from dedup.sketch.minhash import estimate_jaccard, is_empty_signature
 
 log = logging.getLogger(__name__)
@@ -77,28 +76,6 @@ class Cluster:
     keeper: int
     similarity: tuple[float, ...]  # of each member to the keeper; the keeper's own is 1.0
     choice: Choice
-
-
-@dataclass(frozen=True)
-class LshShape:
-    bands: int
-    rows: int
-
-
-def lsh_shape(
-    threshold: float,
-    num_perm: int,
-    bands: int = 0,
-    rows: int = 0,
-    fp_weight: float = 0.5,
-    fn_weight: float = 0.5,
-) -> LshShape:
-    """The explicit override when given, else bands x rows derived from the threshold."""
-    if bands and rows:
-        return LshShape(bands, rows)
-    # A threshold of 1.0 (exact copies only) has no FN area; take the shape for 0.99.
-    b, r = optimal_params(min(threshold, 0.99), num_perm, fp_weight, fn_weight)
-    return LshShape(b, r)
 
 
 class Verifier(Protocol):

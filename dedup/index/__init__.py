@@ -13,7 +13,9 @@ LSH band keys, its exact shingle set, its span and its source. A new run asks
   built with other parameters raises :class:`IndexParamsMismatch`.
 - Answers are computed in :mod:`dedup.index.base` for both backends (band keys
   by :func:`dedup.sketch.lsh.band_keys`, verification by
-  :func:`dedup.cluster.verify.verify_pairs`), so they are the same by construction.
+  :func:`dedup.cluster.verify.verify_pairs`), so they are the same by construction;
+  rows are checked and encoded in :mod:`dedup.index.entries`, parameters and the
+  stored metadata in :mod:`dedup.index.params`, errors in :mod:`dedup.index.errors`.
 
 >>> import tempfile, os, numpy as np
 >>> params = IndexParams(16, 1, "fast", "word", 5, 4, 4, 3, 4, 4)
@@ -30,18 +32,10 @@ LSH band keys, its exact shingle set, its span and its source. A new run asks
 
 from __future__ import annotations
 
-from dedup.index.base import (
-    LEVELS,
-    AddRow,
-    Index,
-    IndexBusy,
-    IndexEntry,
-    IndexMatch,
-    IndexNotFound,
-    IndexParams,
-    IndexParamsMismatch,
-    IndexStoreError,
-)
+from dedup.index.base import Index
+from dedup.index.entries import AddRow, IndexEntry, IndexMatch
+from dedup.index.errors import IndexBusy, IndexNotFound, IndexParamsMismatch, IndexStoreError
+from dedup.index.params import LEVELS, IndexParams
 
 __all__ = [
     "LEVELS",

@@ -34,15 +34,12 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 import numpy as np
 import redis
 
-from dedup.index.base import (
+from dedup.index.base import Index
+from dedup.index.entries import IndexEntry, PreparedEntry, stored_entry
+from dedup.index.errors import IndexBusy, IndexNotFound, IndexStoreError
+from dedup.index.params import (
     LEVELS,
-    Index,
-    IndexBusy,
-    IndexEntry,
-    IndexNotFound,
     IndexParams,
-    IndexStoreError,
-    PreparedEntry,
     check_name,
     check_params,
     level_code,
@@ -275,7 +272,8 @@ class RedisIndex(Index):
                 if not h:
                     raise IndexStoreError(f"index {self.location}: entry {o} is missing")
                 source = h.get(b"source")
-                entries[o] = self._entry(
+                entries[o] = stored_entry(
+                    self.params,
                     o,
                     _text(h[b"level"]),
                     _text(h[b"doc_id"]),

@@ -34,15 +34,12 @@ from pathlib import Path
 
 import numpy as np
 
-from dedup.index.base import (
+from dedup.index.base import Index
+from dedup.index.entries import IndexEntry, PreparedEntry, stored_entry
+from dedup.index.errors import IndexBusy, IndexNotFound, IndexStoreError
+from dedup.index.params import (
     LEVELS,
-    Index,
-    IndexBusy,
-    IndexEntry,
-    IndexNotFound,
     IndexParams,
-    IndexStoreError,
-    PreparedEntry,
     check_name,
     check_params,
     level_code,
@@ -341,7 +338,7 @@ class SqliteIndex(Index):
                 'SELECT e.ord, e.level, e.doc_id, e.start, e."end", e.source,'
                 " e.signature, e.shingles FROM c JOIN entries AS e ON e.ord = c.ord"
             ):
-                entries[int(row[0])] = self._entry(*row)
+                entries[int(row[0])] = stored_entry(self.params, *row)
         finally:
             self._rollback()
         missing = [o for o in orders if o not in entries]

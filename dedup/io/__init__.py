@@ -10,15 +10,16 @@ from typing import TYPE_CHECKING
 from dedup.lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from dedup.io.readers import DuplicateIdError, ErrorLog, InputFatalError, read_inputs
+    from dedup.io.errors import DuplicateIdError, ErrorLog, InputFatalError
+    from dedup.io.readers import read_inputs
     from dedup.io.writers import atomic_writer, json_safe, write_json
 
 __getattr__, __dir__ = lazy_exports(
     __name__,
     {
-        "DuplicateIdError": ".readers",
-        "ErrorLog": ".readers",
-        "InputFatalError": ".readers",
+        "DuplicateIdError": ".errors",
+        "ErrorLog": ".errors",
+        "InputFatalError": ".errors",
         "read_inputs": ".readers",
         "atomic_writer": ".writers",
         "json_safe": ".writers",

@@ -16,12 +16,12 @@ import xxhash
 
 from dedup.boilerplate import SiteTemplates, classify_text
 from dedup.boilerplate.rule_cache import LineRuleCache
-from dedup.cluster.near_dup import lsh_shape
 from dedup.config import BoilerplateConfig, Config
 from dedup.documents import Document
 from dedup.extract.html import HtmlExtractionError, extract_page
 from dedup.sketch.lsh import band_keys
 from dedup.sketch.minhash import MinHasher, MinHashParams
+from dedup.sketch.shapes import Shapes
 from dedup.text.rewrite import apply_cuts, merge_spans
 from dedup.text.units import (
     paragraph_spans,
@@ -88,25 +88,6 @@ class ChunkAnalysis:
     passage_doc: np.ndarray  # (m,) document position within the chunk
     passage_span: np.ndarray  # (m, 2) start, end in the document's original text
     passages: UnitArrays
-
-
-@dataclass(frozen=True)
-class Shapes:
-    """LSH shapes for the two levels (bands, rows)."""
-
-    doc_bands: int
-    doc_rows: int
-    passage_bands: int
-    passage_rows: int
-
-
-def lsh_shapes(config: Config) -> Shapes:
-    """Band shapes for both levels: the override when set, else from the thresholds."""
-    num_perm = config.minhash.num_perm
-    dc, pc = config.document, config.passage
-    d = lsh_shape(dc.threshold, num_perm, dc.bands, dc.rows, dc.lsh_fp_weight, dc.lsh_fn_weight)
-    p = lsh_shape(pc.lsh_threshold, num_perm, pc.bands, pc.rows, pc.lsh_fp_weight, pc.lsh_fn_weight)
-    return Shapes(d.bands, d.rows, p.bands, p.rows)
 
 
 def minhash_params(config: Config, ngram: int) -> MinHashParams:

@@ -18,7 +18,6 @@ from dedup.cluster.keeper_split import LocalScores, StageStats
 from dedup.cluster.near_dup import (
     Cluster,
     ExactVerifier,
-    LshShape,
     MatchRule,
     clusters_from_pairs,
 )
@@ -26,6 +25,7 @@ from dedup.cluster.passage_scope import SameDocRule, structured_units
 from dedup.config import Config
 from dedup.documents import Document
 from dedup.io.spool import Spool
+from dedup.sketch.shapes import LshShape
 from dedup.stages.candidates import passage_pairs, restrict_pairs, with_neighbours
 from dedup.stages.clusters import cluster_record
 from dedup.stages.shingles import shingle_budget, shingle_view

@@ -9,7 +9,7 @@ from typing import Any
 from dedup.config import Config
 from dedup.documents import Document
 from dedup.engines.base import Engine
-from dedup.io.readers import ErrorLog
+from dedup.io.errors import ErrorLog
 from dedup.io.spool import Spool
 from dedup.stages.analyse import extract_chunk
 from dedup.stages.job import fingerprint

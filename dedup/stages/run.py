@@ -24,16 +24,15 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from dedup.cluster.near_dup import LshShape
 from dedup.cluster.survivors import survivor_stage
 from dedup.config import Config, ConfigError
 from dedup.documents import Document
 from dedup.engines.base import Engine
 from dedup.index import Index
-from dedup.io.readers import ErrorLog
+from dedup.io.errors import ErrorLog
 from dedup.io.results import CleanResult, ListSink
 from dedup.io.spool import Spool
-from dedup.stages.analyse import lsh_shapes
+from dedup.sketch.shapes import LshShape, lsh_shapes
 from dedup.stages.documents import document_stage
 from dedup.stages.index import index_query_stage, index_update_stage
 from dedup.stages.job import describe_job, fingerprint, job_differences

@@ -10,7 +10,8 @@ from dedup.boilerplate import SiteTemplates
 from dedup.config import Config
 from dedup.engines.base import Engine
 from dedup.io.spool import Spool
-from dedup.stages.analyse import Shapes, analyse_chunk
+from dedup.sketch.shapes import Shapes
+from dedup.stages.analyse import analyse_chunk
 from dedup.stages.memory import release_free_memory
 from dedup.stages.timer import StageTimer
 from dedup.stages.windows import batched, window

@@ -7,8 +7,8 @@ from typing import Any
 
 from dedup.boilerplate import SiteTemplates
 from dedup.config import Config
-from dedup.io.readers import ErrorLog
-from dedup.stages.analyse import Shapes
+from dedup.io.errors import ErrorLog
+from dedup.sketch.shapes import Shapes
 from dedup.stages.timer import StageTimer
 from dedup.stages.write import Tally
 from dedup.state.decisions import Decisions

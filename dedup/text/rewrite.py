@@ -9,7 +9,7 @@ touches whitespace, so the accounting invariant holds exactly:
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 
 def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -30,36 +30,13 @@ def merge_spans(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
     return out
 
 
-def subtract_spans(
-    span: tuple[int, int], taken: Sequence[tuple[int, int]]
-) -> list[tuple[int, int]]:
-    """The parts of ``span`` not covered by the sorted, merged ``taken`` spans.
-
-    >>> subtract_spans((0, 10), [(2, 4), (6, 7)])
-    [(0, 2), (4, 6), (7, 10)]
-    """
-    s, e = span
-    out: list[tuple[int, int]] = []
-    for ts, te in taken:
-        if te <= s or ts >= e:
-            continue
-        if ts > s:
-            out.append((s, ts))
-        s = max(s, te)
-        if s >= e:
-            break
-    if s < e:
-        out.append((s, e))
-    return out
-
-
 class Covered:
     """A growing union of spans, as sorted disjoint (start, end) lists.
 
-    :meth:`claim` returns what of a span is not yet covered and adds the span:
-    ``subtract_spans`` then ``merge_spans`` of everything so far, but touching
-    only the covered spans the new one meets (found by bisection), so a
-    document with r cuts costs O(r log r), not O(r^2).
+    :meth:`claim` returns the parts of a span not yet covered and adds the
+    span, touching only the covered spans the new one meets (found by
+    bisection), so a document with r cuts costs O(r log r), not O(r^2) as
+    re-merging everything per cut would.
 
     >>> c = Covered()
     >>> c.claim(2, 5), c.claim(0, 10), c.claim(3, 4), c.spans()

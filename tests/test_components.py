@@ -1,4 +1,4 @@
-"""Union-find and connected components."""
+"""Connected components: labels by smallest member, checked against a plain BFS."""
 
 from __future__ import annotations
 
@@ -7,19 +7,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.cluster.components import UnionFind, connected_components
+from dedup.cluster.components import connected_components
+from tests.components_oracle import components
 
 
-def test_union_find_basics() -> None:
-    uf = UnionFind(4)
-    assert len(uf) == 4
-    assert uf.union(0, 3) and not uf.union(3, 0)
-    assert uf.find(3) == uf.find(0) != uf.find(1)
-    assert uf.components() == [[0, 3], [1], [2]]
-    with pytest.raises(IndexError):
-        uf.find(4)
-    with pytest.raises(ValueError):
-        UnionFind(-1)
+def test_the_oracle_on_a_small_case() -> None:
+    assert components(4, [(0, 3), (3, 0)]) == [[0, 3], [1], [2]]
+    assert components(0, []) == []
 
 
 @settings(max_examples=100, deadline=None)
@@ -31,16 +25,13 @@ def test_union_find_basics() -> None:
         )
     )
 )
-def test_components_match_union_find_and_use_smallest_member(
+def test_components_match_the_oracle_and_use_smallest_member(
     data: tuple[int, list[tuple[int, int]]],
 ) -> None:
     n, pairs = data
-    uf = UnionFind(n)
-    for a, b in pairs:
-        uf.union(a, b)
     labels = connected_components(n, np.array(pairs, dtype=np.int64).reshape(-1, 2))
     expected = np.empty(n, dtype=np.int64)
-    for comp in uf.components():
+    for comp in components(n, pairs):
         expected[comp] = min(comp)
     np.testing.assert_array_equal(labels, expected)
 
