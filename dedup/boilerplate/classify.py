@@ -5,7 +5,7 @@ Three passes, each cheap (a fourth for HTML-extracted text):
 0. HTML only, when the caller passes ``line_roles`` (from
    :func:`.html.extract_html_with_roles`): the page title and headline lists,
    see :func:`_mark_html_roles`;
-1. line rules (:func:`.lines.line_rule`) and learned site templates;
+1. line rules (:func:`.rules.line_rule`) and learned site templates;
 2. navigation runs: four or more consecutive short title-like lines;
 3. listing-page segmentation: when a page carries two or more stamp lines
    ("2 years ago", "January 29, 2023"), the stamps cut it into story
