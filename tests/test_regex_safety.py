@@ -107,7 +107,10 @@ CRAFTED: dict[str, list[str]] = {
         "Abc" + " Abc" * 30 + ", x" * 30,
         "WASHINGTON" + " (AP" * 30,
     ],
-    "dedup.boilerplate.rules.RULES.byline": ["By " + "Ab, " * 2000 + ".", "By A" + " and" * 5000 + "."],
+    "dedup.boilerplate.rules.RULES.byline": [
+        "By " + "Ab, " * 2000 + ".",
+        "By A" + " and" * 5000 + ".",
+    ],
     "dedup.boilerplate.lines._DATE_LINE": ["1 " * 45 + "x", "January, " * 9 + "x", "12:30 " * 14],
     "dedup.boilerplate.lines._DATE_CORE": ["1 " * N, "Jan " * 5000, "Updated " + "1" * 20 + ":"],
     "dedup.boilerplate.rules.RULES.tagged_link": [" [ABCDEFGHIJKL ABCDEFGHIJK" * 800],

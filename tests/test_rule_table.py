@@ -11,7 +11,17 @@ from dedup.boilerplate.reasons import CONTEXT_REASONS, REASONS
 from dedup.boilerplate.rule_table import TABLE, Rule
 from dedup.boilerplate.rules import CHECKS, RULES, RuleSet
 
-_SIGNALS = {"head", "digit", "slash", "end_bracket", "bracket_edge", "top", "always"}
+_SIGNALS = {
+    "head",
+    "digit",
+    "slash",
+    "end_bracket",
+    "bracket_edge",
+    "bracket_tail",
+    "promo_lead",
+    "top",
+    "always",
+}
 
 
 def test_every_table_reason_is_a_code_and_every_line_code_has_a_rule() -> None:

@@ -42,6 +42,7 @@ from .lines import (
 )
 from .model_gate import model_protected, model_removals
 from .rule_cache import LineRuleCache
+from .rules import RULES
 from .templates import SiteTemplates, normalise_line
 
 CONTENT = "content"
@@ -217,6 +218,7 @@ def _rule_pass(
     )
     position = 0
     rule = (rule_cache if rule_cache is not None else LineRuleCache()).rule
+    tails = RULES.tails_in(text)
     for i, (s, e) in enumerate(spans):
         st = text[s:e].strip()
         stripped.append(st)
@@ -225,7 +227,7 @@ def _rule_pass(
         # An 800-character line cannot be a <= 40-word rule line unless its words
         # average 20 characters; skip the split, which is the loop's main cost.
         nw = _LONG if len(st) > 800 else word_count(st)
-        hit = rule(st, nw, timeout, position)
+        hit = rule(st, nw, timeout, position, tails)
         position += 1
         if (
             hit is None

@@ -30,14 +30,24 @@ class LineRuleCache:
         self._hits: dict[tuple[str, float, bool], RuleHit | None] = {}
         self._max = max_entries
 
-    def rule(self, s: str, n_words: int, timeout: float, position: int) -> RuleHit | None:
-        """``line_rule(s, n_words, timeout, position)``, from the cache when seen."""
+    def rule(
+        self,
+        s: str,
+        n_words: int,
+        timeout: float,
+        position: int,
+        tails: tuple[str, ...] | None = None,
+    ) -> RuleHit | None:
+        """``line_rule(s, n_words, timeout, position, tails=tails)``, from the cache when seen.
+
+        ``tails`` only saves work (the answer does not depend on it), so it is no part of the key.
+        """
         key = (s, timeout, position < _TAGLINE_POSITIONS)
         try:
             return self._hits[key]
         except KeyError:
             pass
-        hit = line_rule(s, n_words, timeout, position)
+        hit = line_rule(s, n_words, timeout, position, tails=tails)
         if len(self._hits) >= self._max:
             self._hits.clear()
         self._hits[key] = hit

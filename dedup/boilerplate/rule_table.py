@@ -69,6 +69,8 @@ class Rule(NamedTuple):
     - ``bracket_edge``: the line starts with ``[`` or ends with ``]``;
     - ``top``: one of the document's first four non-blank lines;
     - ``tail:<key>``: the lower-cased line contains ``<key>``;
+    - ``bracket_tail``: one of the last two characters is ``]`` or ``)``, or the last is ``|``;
+    - ``promo_lead``: a long line opening like a promotion ("Get ", "If you ", "Follow ", ...);
     - ``always``: no gate (the rule checks cheaply itself).
 
     ``check`` names a code predicate of :mod:`.rules` for what a pattern cannot
@@ -227,7 +229,7 @@ TABLE: tuple[Rule, ...] = (
         "bracket_caption",
         "caption",
         "ends with a photo credit ('[Agency/Agency]', '(AP Photo/..)')",
-        gate=("always",),
+        gate=("bracket_tail",),
         lengths="both",
         check="bracket_caption",
     ),
@@ -237,30 +239,27 @@ TABLE: tuple[Rule, ...] = (
         "subscribe",
         "a long promotion ('If you enjoyed this article, ...')",
         LONG_PROMO,
-        gate=("always",),
+        gate=("promo_lead",),
         max_words=LONG_PROMO_WORDS,
         lengths="long",
-        check="promo_lead",
     ),
     Rule(
         "long_pitch",
         "subscribe",
         "a long promotion ('If you enjoyed this article, ...')",
         PITCH,
-        gate=("always",),
+        gate=("promo_lead",),
         max_words=LONG_PROMO_WORDS,
         lengths="long",
-        check="promo_lead",
     ),
     Rule(
         "long_follow",
         "social_share",
         "a long follow-us prompt ('Follow @site on Twitter ...')",
         LONG_FOLLOW,
-        gate=("always",),
+        gate=("promo_lead",),
         max_words=LONG_PROMO_WORDS,
         lengths="long",
-        check="promo_lead",
     ),
     Rule(
         "tagline",

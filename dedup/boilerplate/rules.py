@@ -58,8 +58,6 @@ Check = Callable[[str, "regex.Match[str] | None", float], bool]
 CHECKS: Mapping[str, Check] = {
     "date_stamp": lambda s, m, timeout: date_stamp(s, timeout),
     "bracket_caption": lambda s, m, timeout: _bracket_caption(s, timeout),
-    # A long paragraph merely starting with "Follow" or "Like" and naming Twitter stays.
-    "promo_lead": lambda s, m, timeout: s[:10].lower().startswith(_LONG_PROMO_HEADS),
     # "OPINION: Why are relations ... developing now?": a label, then a headline.
     "headline_after": lambda s, m, timeout: m is not None and is_headline_like(s[m.end() :]),
 }
@@ -141,7 +139,21 @@ class RuleSet:
                 if p is not None:
                     self.patterns[rule.name + part] = p
 
-    def _head_ok(self, s: str, low: str) -> bool:
+    @property
+    def tail_keys(self) -> tuple[str, ...]:
+        """The substrings the ``tail:`` gates look for (in a lower-cased line)."""
+        return self._tail_keys
+
+    def tails_in(self, text: str) -> tuple[str, ...]:
+        """The tail keys that occur in ``text`` at all (lower-cased), for :meth:`line_rule`.
+
+        One scan of a whole document instead of every key tested on every line:
+        a key absent from the document is absent from each of its lines.
+        """
+        low = text.lower()
+        return tuple(k for k in self._tail_keys if k in low)
+
+    def _head_ok(self, s: str) -> bool:
         """Whether an anchored rule could match: the first word (after brackets,
         bullets and quotes) is a rule word, or the line starts with a digit or symbol."""
         body = s.lstrip(LEAD_STRIP)
@@ -149,34 +161,55 @@ class RuleSet:
             return True
         if not body[0].isalpha():
             return True  # digits (stamps, "12 comments"), ©, emoji, other symbols
-        words = low.lstrip(LEAD_STRIP).split(None, 4)
-        head = words[0].rstrip(WORD_STRIP)
+        # Lower-casing word by word equals lower-casing the line, then splitting
+        # (no character lower-cases to or from whitespace), and costs a few words.
+        words = body.split(None, 4)
+        head = words[0].rstrip(WORD_STRIP).lower()
         if head in self.first_words:
             return True
-        return head in self._phrase_heads and " ".join(words[:4]).startswith(self._phrases)
+        return head in self._phrase_heads and " ".join(words[:4]).lower().startswith(self._phrases)
 
     def line_rule(
-        self, s: str, n_words: int, timeout: float, position: int, gate: bool = True
+        self,
+        s: str,
+        n_words: int,
+        timeout: float,
+        position: int,
+        gate: bool = True,
+        tails: tuple[str, ...] | None = None,
     ) -> RuleHit | None:
         """The reason the stripped line ``s`` is boilerplate on its own, or ``None``.
 
         ``position`` is the index of the line among the document's non-blank
-        lines (taglines are only looked for near the top). ``gate=False`` forces
-        the first-word, digit and tail signals on, so every rule those would
-        skip runs (tests use it to show the routing never hides a match).
+        lines (taglines are only looked for near the top). ``tails`` is the
+        subset of :attr:`tail_keys` worth looking for (:meth:`tails_in` of the
+        line's document); ``None`` looks for all. ``gate=False`` forces the
+        first-word, digit and tail signals on, so every rule those would skip
+        runs (tests use it to show the routing never hides a match).
         """
-        edge = s[0] == "[" or s[-1] == "]"
+        last = s[-1]
+        edge = s[0] == "[" or last == "]"
+        # The bracket-caption rule looks at the last two characters (after table pipes).
+        bracket_tail = last in "|])" or (len(s) > 1 and s[-2] in "])")
         if n_words > SHORT_WORDS:
             masks, chain = self._long_masks, self._long
-            mask = masks.get("always", 0) | (masks.get("bracket_edge", 0) if edge else 0)
+            mask = masks.get("always", 0)
+            if edge:
+                mask |= masks["bracket_edge"]
+            if bracket_tail:
+                mask |= masks["bracket_tail"]
+            if s[:10].lower().startswith(_LONG_PROMO_HEADS):
+                mask |= masks["promo_lead"]
         else:
             masks, chain = self._short_masks, self._short
             mask = self._always
             if edge:
                 mask |= masks["bracket_edge"]
+            if bracket_tail:
+                mask |= masks["bracket_tail"]
             if position < 4:
                 mask |= masks["top"]
-            if s[-1] in "]|":
+            if last in "]|":
                 mask |= masks["end_bracket"]
             if "/" in s:
                 mask |= masks["slash"]
@@ -186,17 +219,20 @@ class RuleSet:
                 for key in self._tail_keys:
                     mask |= masks["tail:" + key]
             else:
-                low = s.lower()
                 # Two steps: a set lookup on the first word, then (for the ~10 % of
                 # lines that pass) one call to the union of the anchored rules.
-                if self._head_ok(s, low) and match(self.anchored_union, s, timeout) is not None:
+                if self._head_ok(s) and match(self.anchored_union, s, timeout) is not None:
                     mask |= masks["head"]
                 if n_words <= 14 and _DIGIT.search(s) is not None:
                     mask |= masks["digit"]
-                # Substring tests: ~1 µs, where one regex alternation of the keys takes ~10 µs.
-                for key in self._tail_keys:
-                    if key in low:
-                        mask |= masks["tail:" + key]
+                keys = self._tail_keys if tails is None else tails
+                if keys:
+                    low = s.lower()
+                    # Substring tests: ~50 ns each, where one regex alternation of
+                    # the keys takes ~10 µs.
+                    for key in keys:
+                        if key in low:
+                            mask |= masks["tail:" + key]
         while mask:
             bit = mask & -mask
             mask ^= bit
@@ -205,7 +241,7 @@ class RuleSet:
                 continue
             if r.max_chars is not None and len(s) > r.max_chars:
                 continue
-            if r.not_ending and s[-1] in r.not_ending:
+            if r.not_ending and last in r.not_ending:
                 continue
             m = None
             if r.pattern is not None:
@@ -226,7 +262,12 @@ RULES = RuleSet(TABLE)
 
 
 def line_rule(
-    s: str, n_words: int, timeout: float, position: int, gate: bool = True
+    s: str,
+    n_words: int,
+    timeout: float,
+    position: int,
+    gate: bool = True,
+    tails: tuple[str, ...] | None = None,
 ) -> RuleHit | None:
     """:meth:`RuleSet.line_rule` of the package's table."""
-    return RULES.line_rule(s, n_words, timeout, position, gate)
+    return RULES.line_rule(s, n_words, timeout, position, gate, tails)
