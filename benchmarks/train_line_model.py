@@ -53,8 +53,9 @@ from _trafdev import _norm, evaluate_snippets, load_dev_pages, score_page, site_
 from aeb_boilerplate import strip_text
 
 from dedup.boilerplate import LineDecision, classify_text, split_lines
-from dedup.boilerplate.classify import line_features, model_protected, model_removals
+from dedup.boilerplate.classify import line_features
 from dedup.boilerplate.line_model import FEATURES, LineModel, load_model
+from dedup.boilerplate.model_gate import model_protected, model_removals
 from dedup.config import BoilerplateConfig
 
 RULES = BoilerplateConfig(line_model=False)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from dedup.boilerplate import classify_text
-from dedup.boilerplate.lines import line_rule
 from dedup.boilerplate.rule_cache import LineRuleCache
+from dedup.boilerplate.rules import line_rule
 from dedup.config import BoilerplateConfig
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"

@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup.boilerplate import REASONS, classify_text, explain_lines, split_lines
-from dedup.boilerplate.lines import line_rule, word_count
+from dedup.boilerplate.lines import word_count
+from dedup.boilerplate.rules import line_rule
 from dedup.config import BoilerplateConfig
 
 DATA = Path(__file__).resolve().parent / "data" / "boilerplate"

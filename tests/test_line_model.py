@@ -13,8 +13,9 @@ import pytest
 
 from dedup.api import explain, strip
 from dedup.boilerplate import classify_text, explain_lines, split_lines
-from dedup.boilerplate.classify import line_features, model_protected, model_removals
+from dedup.boilerplate.classify import line_features
 from dedup.boilerplate.line_model import FEATURES, MODEL_FILE, LineModel, load_model
+from dedup.boilerplate.model_gate import model_protected, model_removals
 from dedup.config import BoilerplateConfig, Config
 from tests.conftest import REPO
 

@@ -26,7 +26,7 @@ import regex
 
 import dedup
 from dedup import Config, clean_records
-from dedup.boilerplate.lines import line_rule
+from dedup.boilerplate.rules import RuleSet, line_rule
 
 PACKAGE = Path(dedup.__file__).parent
 # Modules that need optional services or run the CLI on import.
@@ -46,6 +46,9 @@ def compiled_patterns() -> dict[str, Any]:
         for name, value in vars(module).items():
             if isinstance(value, (re.Pattern, regex.Pattern)):
                 found[f"{info.name}.{name}"] = value
+            elif isinstance(value, RuleSet):  # the line rules, compiled from their table
+                for rule, pattern in value.patterns.items():
+                    found[f"{info.name}.{name}.{rule}"] = pattern
     return found
 
 
@@ -92,30 +95,33 @@ def hostile_strings(pattern: Any) -> list[str]:
 # Hand-built worst cases for the patterns whose bounded repeats nest or follow
 # one another (the most room to backtrack), keyed by pattern name.
 CRAFTED: dict[str, list[str]] = {
-    "dedup.boilerplate.lines._CREDITS": [
+    "dedup.boilerplate.rules.RULES.credits": [
         "a" + " b" * 40 + " writers" + " c" * 150 + " no" * 10,
         ("Reporters " * 9 + "writer ") * 300,
     ],
-    "dedup.boilerplate.lines._FOLLOW": ["Follow " + "x " * 100 + "@" * N, "like " + "-" * N],
-    "dedup.boilerplate.lines._CAPTION_BRACKET": ["[" + "/" * 249, "[" + " photo " * 35, "(" * N],
-    "dedup.boilerplate.lines._SLASH_BRACKET": ["[" + "/" * 249, "[a/" * N],
+    "dedup.boilerplate.rules.RULES.follow": ["Follow " + "x " * 100 + "@" * N, "like " + "-" * N],
+    "dedup.boilerplate.rules._CAPTION_BRACKET": ["[" + "/" * 249, "[" + " photo " * 35, "(" * N],
+    "dedup.boilerplate.rules._SLASH_BRACKET": ["[" + "/" * 249, "[a/" * N],
     "dedup.boilerplate.lines._DATELINE": [
         ("AB " * 40)[:119],
         "Abc" + " Abc" * 30 + ", x" * 30,
         "WASHINGTON" + " (AP" * 30,
     ],
-    "dedup.boilerplate.lines._BYLINE": ["By " + "Ab, " * 2000 + ".", "By A" + " and" * 5000 + "."],
+    "dedup.boilerplate.rules.RULES.byline": [
+        "By " + "Ab, " * 2000 + ".",
+        "By A" + " and" * 5000 + ".",
+    ],
     "dedup.boilerplate.lines._DATE_LINE": ["1 " * 45 + "x", "January, " * 9 + "x", "12:30 " * 14],
     "dedup.boilerplate.lines._DATE_CORE": ["1 " * N, "Jan " * 5000, "Updated " + "1" * 20 + ":"],
-    "dedup.boilerplate.lines._TAGGED_LINK": [" [ABCDEFGHIJKL ABCDEFGHIJK" * 800],
-    "dedup.boilerplate.lines._CONTACT": [
+    "dedup.boilerplate.rules.RULES.tagged_link": [" [ABCDEFGHIJKL ABCDEFGHIJK" * 800],
+    "dedup.boilerplate.rules.RULES.contact": [
         "a" * 64 + "@" + ("b" * 63 + ".") * 100,
         "contact A" * 2000,
     ],
-    "dedup.boilerplate.lines._TAGLINE": ["serving " + "a " * 15 + "since 19" * 2000],
-    "dedup.boilerplate.lines._SOCIAL": ["facebook | " * 3000 + "x", "share the " + "a" * N],
-    "dedup.boilerplate.lines._LINK_LEAD": ["[ read more " + " " * 3 + ":" * N],
-    "dedup.boilerplate.lines._ANCHORED_UNION": ["Follow " + "a" * N, "By " + "Ab " * 6000],
+    "dedup.boilerplate.rules.RULES.tagline": ["serving " + "a " * 15 + "since 19" * 2000],
+    "dedup.boilerplate.rules.RULES.social": ["facebook | " * 3000 + "x", "share the " + "a" * N],
+    "dedup.boilerplate.rules.RULES.link_lead": ["[ read more " + " " * 3 + ":" * N],
+    "dedup.boilerplate.rules.RULES.anchored_union": ["Follow " + "a" * N, "By " + "Ab " * 6000],
     "dedup.extract.html._LONG_TAG": ["<" + "a=" * N, "<a " * N, "<" + "x" * 50_000],
     "dedup.extract.roles._CAMEL": ["aA" * N],
     "dedup.report.cluster_view._TOKEN_RE": [" \t" * N],

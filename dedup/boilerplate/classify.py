@@ -5,7 +5,7 @@ Three passes, each cheap (a fourth for HTML-extracted text):
 0. HTML only, when the caller passes ``line_roles`` (from
    :func:`.html.extract_html_with_roles`): the page title and headline lists,
    see :func:`_mark_html_roles`;
-1. line rules (:func:`.lines.line_rule`) and learned site templates;
+1. line rules (:func:`.rules.line_rule`) and learned site templates;
 2. navigation runs: four or more consecutive short title-like lines;
 3. listing-page segmentation: when a page carries two or more stamp lines
    ("2 years ago", "January 29, 2023"), the stamps cut it into story
@@ -24,7 +24,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
 
 import numpy as np
 import regex
@@ -33,7 +32,7 @@ from dedup.config import BoilerplateConfig
 from dedup.extract.html import CHROME_REASONS, role_parts
 
 from .boxes import mark_dateline_headlines, mark_navigation, mark_related_box, mark_tag_list
-from .line_model import load_model, page_features, true_runs
+from .line_model import load_model, page_features
 from .lines import (
     RuleHit,
     ends_sentence,
@@ -41,7 +40,9 @@ from .lines import (
     is_truncated,
     word_count,
 )
+from .model_gate import model_protected, model_removals
 from .rule_cache import LineRuleCache
+from .rules import RULES
 from .templates import SiteTemplates, normalise_line
 
 CONTENT = "content"
@@ -55,13 +56,6 @@ _HEADLINE_MIN_WORDS = 5
 _LIST_HEADLINE_MIN_WORDS = 4
 _NUMBERED = regex.compile(r"[0-9]{1,3}[.)]\s")  # "1. Define early retirement": a step
 _TITLE_CASE_SHARE = 0.75
-_PARAGRAPH_WORDS = 15  # the line under a headline the model keeps: a story's prose
-_LIST_LINES = 8  # a block this short between two paragraphs is part of the article
-# Chrome comes in blocks (menus, footers, share rows) or next to what the rules
-# cut; a run of at most this many model-only removals with lines kept on both
-# sides is a subhead or list item inside the text (a meal plan's "Tuesday
-# breakfast", "- Monday: oats"), so the model alone may not remove it.
-_GAP_LINES = 2
 
 
 @dataclass(frozen=True)
@@ -179,73 +173,6 @@ def classify_text(
     return out
 
 
-def model_removals(
-    probs: Sequence[float],
-    ruled: Sequence[bool],
-    threshold: float,
-    heads: Sequence[bool],
-    gap: int = _GAP_LINES,
-) -> list[int]:
-    """Positions (among the non-blank lines) the line model removes.
-
-    Lines the hand rules already decided are theirs. Plain text keeps its
-    titles, as without the model: the first line the rules leave, and the
-    lines :func:`model_protected` names (``heads``). Article-body gold (AEB)
-    leaves titles out, so the model learned to cut them. Nor does it remove a
-    run of at most ``gap`` lines with kept lines on both sides (see
-    :data:`_GAP_LINES`).
-
-    >>> model_removals([0.9, 0.9, 0.2, 0.8, 0.7], [True, False, False, False, False], 0.5,
-    ...                [False, False, False, True, False])
-    [4]
-    >>> model_removals([0.1, 0.2, 0.9, 0.1, 0.9, 0.9, 0.9], [False] * 7, 0.5, [False] * 7)
-    [4, 5, 6]
-    """
-    first = next((k for k, r in enumerate(ruled) if not r), None)
-    cand = [
-        not r and not h and k != first and p >= threshold
-        for k, (p, r, h) in enumerate(zip(probs, ruled, heads, strict=True))
-    ]
-    n = len(cand)
-    out: list[int] = []
-    starts, ends = true_runs(cand)
-    for k, e in zip(starts.tolist(), ends.tolist(), strict=True):
-        # Kept on both sides: a line neither the rules nor the model remove.
-        inside = k > 0 and e < n and not ruled[k - 1] and not ruled[e]
-        if not (inside and e - k <= gap):
-            out.extend(range(k, e))
-    return out
-
-
-def model_protected(lines: Sequence[str], ruled: Sequence[bool]) -> list[bool]:
-    """Per non-blank line: whether the line model must leave it (plain text's own structure).
-
-    - a headline-like line whose next line is a paragraph (a story's title);
-    - a short block (at most :data:`_LIST_LINES` lines) between two paragraphs
-      the rules leave: a feature list, how-to steps or names inside an article,
-      which menus and footers at a page's edges are not.
-
-    >>> p = "The council voted on Tuesday to reopen the old bridge after two years of repairs."
-    >>> model_protected(["Bridge reopens", p, "Waterproof", "Built-in GPS", p, "Home"], [False] * 6)
-    [True, False, True, True, False, False]
-    """
-    n = len(lines)
-    para = [
-        not ruled[k] and word_count(s) >= _PARAGRAPH_WORDS and ends_sentence(s)
-        for k, s in enumerate(lines)
-    ]
-    out = [False] * n
-    for k in range(n - 1):
-        if para[k + 1] and is_headline_like(lines[k]):
-            out[k] = True
-    at = [k for k in range(n) if para[k]]
-    for a, b in pairwise(at):
-        if 1 < b - a <= _LIST_LINES + 1:
-            for k in range(a + 1, b):
-                out[k] = True
-    return out
-
-
 def line_features(
     text: str,
     config: BoilerplateConfig,
@@ -291,6 +218,7 @@ def _rule_pass(
     )
     position = 0
     rule = (rule_cache if rule_cache is not None else LineRuleCache()).rule
+    tails = RULES.tails_in(text)
     for i, (s, e) in enumerate(spans):
         st = text[s:e].strip()
         stripped.append(st)
@@ -299,7 +227,7 @@ def _rule_pass(
         # An 800-character line cannot be a <= 40-word rule line unless its words
         # average 20 characters; skip the split, which is the loop's main cost.
         nw = _LONG if len(st) > 800 else word_count(st)
-        hit = rule(st, nw, timeout, position)
+        hit = rule(st, nw, timeout, position, tails)
         position += 1
         if (
             hit is None
